@@ -5,7 +5,7 @@ included. Sets: (a) 200 five-atom perovskites (perov5_cmr); (b) 50 conventional 
 (mp_cubic_trigonal). Both codes get the same pymatgen Structures; our time includes turning them into tensors.
 
     python bench/pxrd.py                 # CPU comparison; last line: speedup small=<x> large=<y>
-    python bench/pxrd.py --device cuda   # also patterns/s for 10,000 MP-20-sized cells on the GPU
+    python bench/pxrd.py --device cuda   # also patterns/s for 10,000 MP-20 cells on the GPU (--device cpu: same on all CPU threads)
 """
 import os
 for v in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS'): os.environ[v] = '1'
@@ -37,7 +37,7 @@ def time_ours(structs, dtype, device='cpu', repeats=3, encode=False):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--device', default='cpu'); ap.add_argument('--n-small', type=int, default=200)
+    ap.add_argument('--device', default=None); ap.add_argument('--n-small', type=int, default=200)
     ap.add_argument('--n-large', type=int, default=50); ap.add_argument('--n-gpu', type=int, default=10000)
     a = ap.parse_args()
     torch.set_num_threads(1)
@@ -54,19 +54,21 @@ def main():
         print(f"{label}: {n} cells, mean {sites:.1f} sites | pymatgen {n/tp:8.2f} patterns/s | deep_xtal float64 {n/t64:8.1f}/s "
               f"(x{tp/t64:.1f}) | float32 {n/t32:8.1f}/s (x{tp/t32:.1f}) | float32 1024-bin encoding {n/te:8.1f}/s", flush=True)
         ratios[label] = tp/t64
-    if a.device != 'cpu':
+    if a.device:
+        dev = torch.device(a.device)
+        sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
         torch.set_num_threads(os.cpu_count() or 1)
-        from deep_xtal.structures import read_structures
         mp20 = conventional_cells(data/'mp20_test_subset/mp20_test_subset.jsonl.gz', 10**6)
         cells = (mp20*(a.n_gpu//len(mp20) + 1))[:a.n_gpu]
-        b = batch_structures(cells, dtype='float32', device=a.device)
-        for _ in range(2): paper_encoding(b[:256], ('MoKa',), chunk_elements=1 << 27)  # warm-up
-        for ce in (1 << 26, 1 << 28):
-            torch.cuda.synchronize(); t = time.perf_counter()
+        b = batch_structures(cells, dtype='float32', device=dev)
+        for _ in range(2): paper_encoding(b[:256], ('MoKa',))  # warm-up
+        name = torch.cuda.get_device_name(dev) if dev.type == 'cuda' else f'cpu x{torch.get_num_threads()}'
+        for ce in (1 << 20, 1 << 24, 1 << 27):
+            sync(); t = time.perf_counter()
             enc = paper_encoding(b, ('MoKa',), chunk_elements=ce)
-            torch.cuda.synchronize(); dt = time.perf_counter() - t
-            print(f"gpu {torch.cuda.get_device_name()}: {len(cells)} MP-20 conventional cells (mean {b.mask.sum(1).float().mean():.1f} sites), "
-                  f"1024-bin Mo Kα encoding float32, chunk {ce}: {len(cells)/dt:.0f} patterns/s", flush=True)
+            sync(); dt = time.perf_counter() - t
+            print(f"{name}: {len(cells)} MP-20 conventional cells (mean {b.mask.sum(1).float().mean():.1f} sites), "
+                  f"1024-bin Mo Kα encoding, float32, chunk_elements {ce}: {len(cells)/dt:.0f} patterns/s", flush=True)
     print(f"speedup small={ratios['small']:.1f} large={ratios['large']:.1f}")
 
 if __name__ == '__main__': main()
