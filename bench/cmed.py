@@ -6,6 +6,7 @@ vectorised over the grid points (run on --n-ref cells; its values are also compa
 Query points: 1,000 uniform random fractional points per cell.
 
     python bench/cmed.py                  # CPU; last line: speedup grid=<x>
+    python bench/cmed.py --system Trigonal   # the same for the trigonal val cells (hexagonal setting: not orthogonal)
     python bench/cmed.py --device cuda    # also densities/s and points/s on the GPU
 """
 import os
@@ -44,11 +45,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--device', default=None); ap.add_argument('--n-ref', type=int, default=3)
     ap.add_argument('--max-sites', type=int, default=20)
+    ap.add_argument('--system', default='Cubic', choices=('Cubic', 'Trigonal'), help="the paper's crystal system of the val cells")
     a = ap.parse_args()
     torch.set_num_threads(1)
     cells = conventional_cells(shared_data()/'mp_cubic_trigonal/paper_train_val_structures.jsonl.gz', 10**6, 1, a.max_sites,
-                               where=lambda r: r['paper_split'] == 'val' and r['paper_system'] == 'Cubic')
-    print(f"machine: {platform.machine()}, torch {torch.__version__}, 1 thread; {len(cells)} cubic val cells with ≤ {a.max_sites} atoms "
+                               where=lambda r: r['paper_split'] == 'val' and r['paper_system'] == a.system)
+    print(f"machine: {platform.machine()}, torch {torch.__version__}, 1 thread; {len(cells)} {a.system.lower()} val cells with ≤ {a.max_sites} atoms "
           f"(mean {np.mean([len(s) for _, s in cells]):.1f})", flush=True)
     ref_cells = cells[:a.n_ref]
     t_ref = time.perf_counter(); refs = [numpy_reference(s) for _, s in ref_cells]; t_ref = time.perf_counter() - t_ref
