@@ -16,7 +16,8 @@ from .pxrd import paper_encoding
 from .cmed import procrystal_density_at, DensityTransform, DEFAULT_B_ISO
 
 # %% auto #0
-__all__ = ['FORMULA_MODES', 'formula_vector', 'grid_query_points', 'uniform_query_points', 'shift_and_noise']
+__all__ = ['FORMULA_MODES', 'formula_vector', 'grid_query_points', 'uniform_query_points', 'shift_and_noise', 'Selection',
+           'crystal_system', 'filter_structures', 'deduplicate', 'split_names', 'select_structures']
 
 # %% ../nbs/04_data.ipynb #9470dfec
 FORMULA_MODES = ('fractions', 'presence', 'drop_one', 'none')
@@ -73,3 +74,101 @@ def shift_and_noise(pattern:torch.Tensor,        # (B, C, n_bins)
     out = torch.where(((j >= 0) & (j < n))[:, None, :], src, 0)
     noise = torch.randn(out.shape, generator=generator, dtype=out.dtype).to(out.device)
     return out + sigma*noise
+
+# %% ../nbs/04_data.ipynb #88397de1
+@dataclass
+class Selection:
+    "The outcome of `select_structures`: kept structures by split, and every rejected input with its reason."
+    splits: dict                                  # split name -> list of (name, Structure)
+    rejected: dict = field(default_factory=dict)  # name -> reason
+    def counts(self)->dict:
+        "Number of structures per split and per rejection reason."
+        reasons = {}
+        for r in self.rejected.values(): reasons[r.split(':')[0]] = reasons.get(r.split(':')[0], 0) + 1
+        return {'splits': {k: len(v) for k, v in self.splits.items()}, 'rejected': reasons}
+
+def crystal_system(s:Structure, symprec:float=0.1)->str:
+    "spglib's crystal system of `s` at tolerance `symprec` (Å)."
+    from pymatgen.symmetry.analyzer import SpacegroupAnalyzer
+    return SpacegroupAnalyzer(s, symprec=symprec).get_crystal_system()
+
+def filter_structures(named:list,                  # (name, Structure) pairs
+                      crystal_systems=None,        # e.g. ('cubic', 'trigonal'); None keeps all
+                      symprec:float=0.1,           # spglib tolerance for the crystal system, Å
+                      max_sites:int|None=None,     # largest conventional cell kept
+                      elements=None,               # allowed element symbols; None allows all
+                      allow_partial:bool=True,     # keep partially occupied structures
+                     )->tuple:                     # (kept pairs, {name: reason})
+    "Keep the structures that pass every filter; give the reason for each one that does not."
+    kept, rejected = [], {}
+    allowed = None if elements is None else {atomic_number(e) for e in elements}
+    for name, s in named:
+        try:
+            check_structure(s, name)
+            if not allow_partial and not s.is_ordered: rejected[name] = 'partial occupancy'; continue
+            if allowed is not None:
+                bad = sorted({sp.symbol for sp in s.composition.elements} - {ELEMENT_SYMBOLS[z] for z in allowed})
+                if bad: rejected[name] = f"elements: {', '.join(bad)} not allowed"; continue
+            if crystal_systems is not None:
+                cs = crystal_system(s, symprec)
+                if cs not in crystal_systems: rejected[name] = f"crystal system: {cs} at symprec {symprec}"; continue
+            if max_sites is not None:
+                n = len(conventional_standard_structure(s, name=name))
+                if n > max_sites: rejected[name] = f"too many sites: {n} > {max_sites} in the conventional cell"; continue
+            kept.append((name, s))
+        except StructureError as e: rejected[name] = f"unreadable: {e}"
+    return kept, rejected
+
+def deduplicate(named:list,       # (name, Structure) pairs
+                matcher=None,     # a pymatgen StructureMatcher (default: pymatgen's defaults)
+               )->tuple:          # (unique pairs in input order, {duplicate name: name of the kept twin})
+    "Remove structures that StructureMatcher finds equal to an earlier one with the same reduced formula."
+    from pymatgen.analysis.structure_matcher import StructureMatcher
+    matcher = matcher or StructureMatcher()
+    groups = {}
+    for i, (name, s) in enumerate(named): groups.setdefault(s.composition.reduced_formula, []).append(i)
+    dup_of = {}
+    for idx in groups.values():
+        reps = []
+        for i in idx:
+            twin = next((r for r in reps if matcher.fit(named[r][1], named[i][1])), None)
+            if twin is None: reps.append(i)
+            else: dup_of[named[i][0]] = named[twin][0]
+    return [p for p in named if p[0] not in dup_of], dup_of
+
+def split_names(names:list,                  # names to split
+                ratios=(0.8, 0.1, 0.1),      # fractions of train, val, test
+                seed:int=0,                  # the split depends only on the names and the seed
+                labels=('train', 'val', 'test'),
+               )->dict:                      # name -> split label
+    "Deterministic random split: each name goes by a seeded hash, so adding structures never moves existing ones."
+    if len(ratios) != len(labels) or abs(sum(ratios) - 1) > 1e-9 or min(ratios) < 0:
+        raise DeepXtalError(f"split ratios {ratios} must be {len(labels)} non-negative numbers summing to 1")
+    edges = np.cumsum(ratios)
+    out = {}
+    for n in names:
+        u = int(hashlib.sha256(f'{seed}:{n}'.encode()).hexdigest()[:12], 16)/16**12
+        out[n] = labels[min(int(np.searchsorted(edges, u, side='right')), len(labels) - 1)]
+    return out
+
+def select_structures(named:list,            # (name, Structure) pairs
+                      given_splits:dict|None=None, # name -> split label (e.g. the paper's lists); else a seeded split
+                      ratios=(0.8, 0.1, 0.1), seed:int=0,
+                      dedup:bool=True, matcher=None,
+                      **filters,             # passed to `filter_structures`
+                     )->Selection:
+    "Filter, deduplicate and split structures; every rejected input is reported with its reason."
+    kept, rejected = filter_structures(named, **filters)
+    if dedup:
+        kept, dups = deduplicate(kept, matcher)
+        rejected.update({d: f"duplicate: of {twin}" for d, twin in dups.items()})
+    names = [n for n, _ in kept]
+    if given_splits is not None:
+        lab = {n: given_splits.get(n) for n in names}
+        for n in names:
+            if lab[n] is None: rejected[n] = 'no split: not in the given split lists'
+    else: lab = split_names(names, ratios, seed)
+    splits = {}
+    for n, s in kept:
+        if lab.get(n) is not None: splits.setdefault(lab[n], []).append((n, s))
+    return Selection(splits, rejected)
