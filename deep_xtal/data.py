@@ -17,7 +17,8 @@ from .cmed import procrystal_density_at, DensityTransform, DEFAULT_B_ISO
 
 # %% auto #0
 __all__ = ['FORMULA_MODES', 'formula_vector', 'grid_query_points', 'uniform_query_points', 'shift_and_noise', 'Selection',
-           'crystal_system', 'filter_structures', 'deduplicate', 'split_names', 'select_structures']
+           'crystal_system', 'filter_structures', 'deduplicate', 'split_names', 'select_structures', 'DataConfig',
+           'EpochBatchSampler', 'CrystalData', 'data_loader']
 
 # %% ../nbs/04_data.ipynb #9470dfec
 FORMULA_MODES = ('fractions', 'presence', 'drop_one', 'none')
@@ -172,3 +173,81 @@ def select_structures(named:list,            # (name, Structure) pairs
     for n, s in kept:
         if lab.get(n) is not None: splits.setdefault(lab[n], []).append((n, s))
     return Selection(splits, rejected)
+
+# %% ../nbs/04_data.ipynb #2426a3d3
+@dataclass
+class DataConfig:
+    "What a training batch holds (defaults: the paper's configuration with the procrystal target)."
+    wavelengths: tuple = ('MoKa',)       # one pattern channel per wavelength
+    n_bins: int = 1024                   # bins over 0–180° 2θ
+    form_factors: str = 'pymatgen'       # patterns as the paper made them
+    formula: str = 'fractions'           # 'fractions', 'presence', 'drop_one' or 'none'
+    query: str = 'grid'                  # 'grid' (the paper's jittered 10³, snapped to the grid) or 'uniform'
+    per_axis: int = 10                   # query grid per axis ('grid')
+    n_query: int = 1000                  # query points per crystal ('uniform')
+    grid: int = 50                       # CMED grid
+    b_iso: float = DEFAULT_B_ISO         # procrystal B, Å²
+    transform: str = 'log1p'             # target scale for training (`DensityTransform`)
+    augment: bool = True                 # the paper's shift + noise on training batches
+    max_shift: int = 3
+    noise: float = 1e-3
+    full_grid: bool = False              # also return the whole grid (validation)
+    dtype: str = 'float32'
+    device: str = 'cpu'
+
+class EpochBatchSampler(torch.utils.data.Sampler):
+    "Batches of indices, shuffled per epoch from a seed; each item is (epoch, batch number, index)."
+    def __init__(self, n:int, batch_size:int, shuffle:bool=True, seed:int=0, drop_last:bool=False):
+        self.n, self.batch_size, self.shuffle, self.seed, self.drop_last, self.epoch = n, batch_size, shuffle, seed, drop_last, 0
+    def set_epoch(self, epoch:int): self.epoch = epoch
+    def __len__(self): return self.n//self.batch_size if self.drop_last else math.ceil(self.n/self.batch_size)
+    def __iter__(self):
+        order = torch.randperm(self.n, generator=torch.Generator().manual_seed(self.seed*1_000_003 + self.epoch)) if self.shuffle else torch.arange(self.n)
+        for b in range(len(self)):
+            yield [(self.epoch, b, int(i)) for i in order[b*self.batch_size:(b + 1)*self.batch_size]]
+
+class CrystalData(torch.utils.data.Dataset):
+    "Structures that become training batches on the fly (see `DataConfig`)."
+    def __init__(self, structures:list,          # (name, Structure) pairs or Structures
+                 config:DataConfig|None=None,
+                 conventional:bool=True,         # use conventional standard cells (as the paper did)
+                 seed:int=0):
+        self.config, self.seed = config or DataConfig(), seed
+        named = [s if isinstance(s, tuple) else (f'#{i}', s) for i, s in enumerate(structures)]
+        self.names = [n for n, _ in named]
+        self.structures = [conventional_standard_structure(s, name=n) if conventional else s for n, s in named]
+        self.transform = DensityTransform(self.config.transform)
+    def __len__(self): return len(self.structures)
+    def __getitem__(self, item): return item
+    def generator(self, epoch:int, batch:int)->torch.Generator:
+        "The generator of one batch, seeded by (seed, epoch, batch)."
+        return torch.Generator(device=self.config.device).manual_seed(hash((self.seed, epoch, batch)) % 2**62)
+
+    def make_batch(self, items:list,    # (epoch, batch, index) triples from `EpochBatchSampler`, or plain indices
+                   train:bool=True,     # training (augmentation, jitter) or validation (fixed points, no augmentation)
+                  )->dict:
+        "pattern (B, C, n_bins), formula (B, 119), points (B, P, 3), target (B, P) on the training scale, target_e (e/Å³)."
+        c = self.config
+        items = [it if isinstance(it, tuple) else (0, 0, it) for it in items]
+        g = self.generator(items[0][0], items[0][1])
+        idx = [it[2] for it in items]
+        batch = batch_structures([(self.names[i], self.structures[i]) for i in idx], dtype=c.dtype, device=c.device)
+        pattern = paper_encoding(batch, c.wavelengths, c.n_bins, c.form_factors)
+        if train and c.augment: pattern = shift_and_noise(pattern, c.max_shift, c.noise, g)
+        gen = dict(generator=g, dtype=batch.dtype, device=batch.device)
+        points = (grid_query_points(len(batch), c.per_axis, c.grid, jitter=train, **gen) if c.query == 'grid'
+                  else uniform_query_points(len(batch), c.n_query, **gen))
+        target_e = procrystal_density_at(batch, points, c.b_iso)
+        out = dict(pattern=pattern, formula=formula_vector(batch, c.formula, g), points=points,
+                   target=self.transform(target_e), target_e=target_e, index=torch.tensor(idx), names=batch.names)
+        if c.full_grid:
+            from deep_xtal.cmed import procrystal_density
+            out['grid'] = procrystal_density(batch, c.grid, c.b_iso)
+        return out
+
+def data_loader(data:CrystalData, batch_size:int=128, shuffle:bool=True, train:bool=True, seed:int=0,
+                num_workers:int=0, drop_last:bool=False)->torch.utils.data.DataLoader:
+    "A DataLoader whose batches `data` makes on the fly (in `num_workers` CPU processes, or in this one)."
+    sampler = EpochBatchSampler(len(data), batch_size, shuffle, seed, drop_last)
+    return torch.utils.data.DataLoader(data, batch_sampler=sampler, num_workers=num_workers,
+                                       collate_fn=lambda items: data.make_batch(items, train), persistent_workers=False)
