@@ -16,9 +16,10 @@ from .pxrd import paper_encoding
 from .cmed import procrystal_density_at, DensityTransform, DEFAULT_B_ISO
 
 # %% auto #0
-__all__ = ['FORMULA_MODES', 'formula_vector', 'grid_query_points', 'uniform_query_points', 'shift_and_noise', 'Selection',
-           'crystal_system', 'filter_structures', 'deduplicate', 'split_names', 'select_structures', 'DataConfig',
-           'EpochBatchSampler', 'CrystalData', 'data_loader']
+__all__ = ['FORMULA_MODES', 'CACHE_VERSION', 'formula_vector', 'grid_query_points', 'uniform_query_points', 'shift_and_noise',
+           'Selection', 'crystal_system', 'filter_structures', 'deduplicate', 'split_names', 'select_structures',
+           'DataConfig', 'EpochBatchSampler', 'CrystalData', 'data_loader', 'build_cache', 'iter_named', 'cache_report',
+           'CachedData']
 
 # %% ../nbs/04_data.ipynb #9470dfec
 FORMULA_MODES = ('fractions', 'presence', 'drop_one', 'none')
@@ -251,3 +252,188 @@ def data_loader(data:CrystalData, batch_size:int=128, shuffle:bool=True, train:b
     sampler = EpochBatchSampler(len(data), batch_size, shuffle, seed, drop_last)
     return torch.utils.data.DataLoader(data, batch_sampler=sampler, num_workers=num_workers,
                                        collate_fn=lambda items: data.make_batch(items, train), persistent_workers=False)
+
+# %% ../nbs/04_data.ipynb #26d951f0
+import json, os, time
+from .cmed import procrystal_density
+
+CACHE_VERSION = 1
+
+def _sha256(path:Path)->str:
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for chunk in iter(lambda: f.read(1 << 20), b''): h.update(chunk)
+    return h.hexdigest()
+
+def _shard_ok(out:Path, entry:dict)->bool:
+    "True when the shard file exists and matches its recorded checksum."
+    p = out/entry['file']
+    return p.exists() and p.stat().st_size == entry['bytes'] and _sha256(p) == entry['sha256']
+
+def _write_shard(path:Path, named:list, splits:dict, config:DataConfig, grids:bool)->dict:
+    "Simulate one shard of (name, conventional Structure) pairs and write it; returns its manifest entry (without checksum)."
+    import h5py
+    batch = batch_structures(named, dtype='float64', on_error='skip')
+    rejected = dict(batch.errors)
+    ok = []
+    from deep_xtal.pxrd import form_factor_table
+    ff = form_factor_table(config.form_factors)
+    for i, nm in enumerate(batch.names):
+        try: ff.check(batch.Z[i], nm); form_factor_table('physical').check(batch.Z[i], nm); ok.append(i)
+        except StructureError as e: rejected[nm] = f"unsupported element: {e}"
+    batch = batch[ok] if len(ok) < len(batch) else batch
+    n = len(batch)
+    tmp = path.with_suffix('.h5.partial')
+    with h5py.File(tmp, 'w') as f:
+        f.attrs['version'] = CACHE_VERSION
+        f.create_dataset('names', data=np.array(batch.names, dtype=object), dtype=h5py.string_dtype())
+        f.create_dataset('split', data=np.array([splits.get(nm, '') for nm in batch.names], dtype=object), dtype=h5py.string_dtype())
+        if n:
+            pat = paper_encoding(batch.to(dtype='float32'), config.wavelengths, config.n_bins, config.form_factors)
+            f.create_dataset('pattern', data=pat.numpy().astype(np.float16), chunks=(1, *pat.shape[1:]))
+            f.create_dataset('formula', data=formula_vector(batch).numpy().astype(np.float32))
+            f.create_dataset('frac', data=batch.frac.numpy().astype(np.float32)); f.create_dataset('Z', data=batch.Z.numpy().astype(np.uint8))
+            f.create_dataset('occupancy', data=batch.occupancy.numpy().astype(np.float32)); f.create_dataset('lattice', data=batch.lattice.numpy())
+            if grids:
+                g = procrystal_density(batch, config.grid, config.b_iso)
+                f.create_dataset('grid', data=g.numpy().astype(np.float16), chunks=(1, config.grid, config.grid, config.grid), compression='gzip', compression_opts=1)
+    tmp.rename(path)
+    return dict(file=path.name, n=n, rejected=rejected)
+
+def build_cache(structures,                 # iterable of (name, Structure) pairs (e.g. `iter_named` of files)
+                out:str|Path,               # cache folder
+                splits:dict|None=None,      # name -> split label; default: `split_names` with `ratios`/`seed`
+                config:DataConfig|None=None,
+                shard_size:int=2048,
+                grids:bool=True,            # also store the 50³ target grids (float16, ~0.25 MB per crystal before compression)
+                ratios=(0.8, 0.1, 0.1), seed:int=0,
+                progress:bool=True,
+               )->dict:                     # the manifest (also written to out/manifest.json)
+    "Build (or resume) a sharded HDF5 cache of patterns, formulas, atom tables and target grids."
+    config = config or DataConfig()
+    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    mpath = out/'manifest.json'
+    manifest = json.loads(mpath.read_text()) if mpath.exists() else {}
+    settings = dict(version=CACHE_VERSION, wavelengths=list(config.wavelengths), n_bins=config.n_bins, form_factors=config.form_factors,
+                    grid=config.grid, b_iso=config.b_iso, grids=grids, shard_size=shard_size)
+    if manifest.get('settings', settings) != settings:
+        raise DeepXtalError(f"{out} holds a cache built with other settings {manifest['settings']}; use another folder")
+    manifest.setdefault('settings', settings); manifest.setdefault('shards', {}); manifest.setdefault('rejected', {})
+    from tqdm.auto import tqdm
+    bar = tqdm(desc='building cache', unit='crystal', disable=not progress)
+    shard, chunk, t0 = 0, [], time.time()
+    def flush(shard, chunk):
+        key = f'{shard:05d}'
+        entry = manifest['shards'].get(key)
+        if entry is not None and _shard_ok(out, entry): bar.update(len(chunk)); return
+        conv, rejected = [], {}
+        for name, s in chunk:
+            if isinstance(s, str): rejected[name] = s; continue          # a read error from the source
+            try: conv.append((name, conventional_standard_structure(s, name=name)))
+            except StructureError as e: rejected[name] = f"unreadable: {e}"
+        labels = splits if splits is not None else split_names([n for n, _ in conv], ratios, seed)
+        entry = _write_shard(out/f'shard-{key}.h5', conv, labels, config, grids)
+        entry['rejected'] = {**rejected, **entry['rejected']}
+        entry['bytes'] = (out/entry['file']).stat().st_size; entry['sha256'] = _sha256(out/entry['file'])
+        manifest['shards'][key] = entry
+        mpath.with_suffix('.tmp').write_text(json.dumps(manifest)); mpath.with_suffix('.tmp').rename(mpath)
+        bar.update(len(chunk))
+    for item in structures:
+        chunk.append(item)
+        if len(chunk) == shard_size: flush(shard, chunk); shard, chunk = shard + 1, []
+    if chunk: flush(shard, chunk); shard += 1
+    bar.close()
+    manifest['complete'] = True; manifest['n_shards'] = shard
+    mpath.write_text(json.dumps(manifest))
+    return manifest
+
+def iter_named(sources)->'Iterator':
+    "(name, Structure) pairs from files (CIF, POSCAR, JSON, jsonl(.gz)); unreadable inputs yield (name, reason) so builds go on."
+    for src in ([sources] if isinstance(sources, (str, Path)) else sources):
+        p = Path(src)
+        if p.name.endswith(('.jsonl', '.jsonl.gz')):
+            for i, rec in enumerate(iter_records(p)):
+                try: yield structure_from_record(rec, f'{p.name}:{i+1}')
+                except StructureError as e: yield (rec.get('material_id') or f'{p.name}:{i+1}', f"unreadable: {e}")
+        elif p.is_dir():
+            yield from iter_named(sorted(q for q in p.iterdir() if q.suffix.lower() in ('.cif', '.json', '.vasp') or q.name.startswith(('POSCAR', 'CONTCAR'))))
+        else:
+            try: yield from read_structures(p)
+            except StructureError as e: yield (p.name, f"unreadable: {e}")
+
+def cache_report(manifest:dict)->dict:
+    "Counts per split and per rejection reason of a built cache."
+    import h5py
+    rejected = {k: v for e in manifest['shards'].values() for k, v in e['rejected'].items()}
+    return dict(crystals=sum(e['n'] for e in manifest['shards'].values()), shards=len(manifest['shards']), rejected=len(rejected),
+                reasons={r: sum(v.split(':')[0] == r for v in rejected.values()) for r in sorted({v.split(':')[0] for v in rejected.values()})})
+
+class CachedData(torch.utils.data.Dataset):
+    "Training batches streamed from a cache made by `build_cache` (augmentation on the fly)."
+    def __init__(self, folder:str|Path, split:str|None=None, config:DataConfig|None=None, seed:int=0):
+        import h5py
+        self.folder, self.seed = Path(folder), seed
+        mpath = self.folder/'manifest.json'
+        if not mpath.exists(): raise DeepXtalError(f"{folder}: no manifest.json; build the cache with `deep_xtal build` first")
+        self.manifest = json.loads(mpath.read_text())
+        s = self.manifest['settings']
+        self.config = config or DataConfig(wavelengths=tuple(s['wavelengths']), n_bins=s['n_bins'], form_factors=s['form_factors'], grid=s['grid'], b_iso=s['b_iso'])
+        self.transform = DensityTransform(self.config.transform)
+        self.rows = []                                   # (shard file, row) of every crystal of the split
+        for key in sorted(self.manifest['shards']):
+            e = self.manifest['shards'][key]
+            if e['n'] == 0: continue
+            with h5py.File(self.folder/e['file'], 'r') as f:
+                labels = f['split'].asstr()[:]
+            self.rows += [(e['file'], r) for r in range(e['n']) if split is None or labels[r] == split]
+        self._files = {}
+    def __len__(self): return len(self.rows)
+    def __getitem__(self, item): return item
+    def _file(self, name):
+        import h5py
+        if name not in self._files: self._files[name] = h5py.File(self.folder/name, 'r')   # opened per worker process
+        return self._files[name]
+    generator = CrystalData.generator
+
+    def make_batch(self, items:list, train:bool=True)->dict:
+        "The same batch layout as `CrystalData.make_batch`, read from the cache."
+        c = self.config
+        items = [it if isinstance(it, tuple) else (0, 0, it) for it in items]
+        g = self.generator(items[0][0], items[0][1])
+        by_file = {}
+        for pos, it in enumerate(items): by_file.setdefault(self.rows[it[2]][0], []).append((self.rows[it[2]][1], pos))
+        parts = {k: [None]*len(items) for k in ('pattern', 'formula', 'frac', 'Z', 'occupancy', 'lattice', 'names', 'grid')}
+        for fname, rows in by_file.items():
+            f = self._file(fname)
+            r = sorted(rows)
+            idx = [a for a, _ in r]
+            for key in ('pattern', 'formula', 'frac', 'Z', 'occupancy', 'lattice'):
+                vals = f[key][idx]
+                for (_, pos), v in zip(r, vals): parts[key][pos] = v
+            names = f['names'].asstr()[idx]
+            for (_, pos), v in zip(r, names): parts['names'][pos] = v
+            if 'grid' in f:
+                vals = f['grid'][idx]
+                for (_, pos), v in zip(r, vals): parts['grid'][pos] = v
+        dt = as_dtype(c.dtype)
+        A = max(p.shape[0] for p in parts['frac'])
+        pad = lambda arrs, fill=0: torch.from_numpy(np.stack([np.pad(a, [(0, A - a.shape[0])] + [(0, 0)]*(a.ndim - 1), constant_values=fill) for a in arrs]))
+        Z = pad(parts['Z']).long()
+        batch = StructureBatch(pad(parts['frac']).to(dt), Z, pad(parts['occupancy']).to(dt),
+                               torch.from_numpy(np.stack(parts['lattice'])).to(dt), Z > 0, list(parts['names']),
+                               lattice64=torch.from_numpy(np.stack(parts['lattice'])))
+        pattern = torch.from_numpy(np.stack(parts['pattern'])).to(dt)
+        if train and c.augment: pattern = shift_and_noise(pattern, c.max_shift, c.noise, g)
+        formula = torch.from_numpy(np.stack(parts['formula'])).to(dt) if c.formula == 'fractions' else formula_vector(batch, c.formula, g)
+        gen = dict(generator=g, dtype=dt, device='cpu')
+        points = (grid_query_points(len(items), c.per_axis, c.grid, jitter=train, **gen) if c.query == 'grid'
+                  else uniform_query_points(len(items), c.n_query, **gen))
+        if parts['grid'][0] is not None and c.query == 'grid':          # snapped points: gather from the stored grids
+            grids = torch.from_numpy(np.stack(parts['grid'])).to(dt)
+            ijk = (points*c.grid).round().long() % c.grid
+            target_e = grids[torch.arange(len(items))[:, None], ijk[..., 0], ijk[..., 1], ijk[..., 2]]
+        else: target_e = procrystal_density_at(batch, points, c.b_iso)
+        out = dict(pattern=pattern, formula=formula, points=points, target=self.transform(target_e), target_e=target_e,
+                   index=torch.tensor([it[2] for it in items]), names=list(parts['names']))
+        if c.full_grid and parts['grid'][0] is not None: out['grid'] = torch.from_numpy(np.stack(parts['grid'])).to(dt)
+        return out
