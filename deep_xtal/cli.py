@@ -12,7 +12,7 @@ from .pxrd import simulate
 from .cmed import procrystal_density, write_cube, write_chgcar, DEFAULT_B_ISO
 
 # %% auto #0
-__all__ = ['simulate_command', 'density_command', 'main']
+__all__ = ['simulate_command', 'density_command', 'build_command', 'main']
 
 # %% ../nbs/10_cli.ipynb #505bf269
 def _debye_waller_arg(values:list|None):
@@ -164,6 +164,40 @@ def density_command(a)->int:
     if out is not None: print(f"wrote {len(batch)} density grid(s) of {a.grid}³ to {out}")
     return 1 if errors else 0
 
+# %% ../nbs/10_cli.ipynb #dbbf0d6d
+def _build_parser(sub):
+    p = sub.add_parser('build', help='build or resume the sharded training cache',
+                       description='Simulate patterns, formulas and target grids once and store them in sharded HDF5 files.')
+    p.add_argument('sources', nargs='+', metavar='SOURCE', help='jsonl(.gz) record files, structure files or folders of them')
+    p.add_argument('--out', required=True, metavar='DIR', help='cache folder (re-running resumes it)')
+    p.add_argument('--shard-size', type=int, default=2048)
+    p.add_argument('--split-field', metavar='FIELD', help='take splits from this record field (e.g. paper_split)')
+    p.add_argument('--ratios', nargs=3, type=float, default=(0.8, 0.1, 0.1), metavar=('TRAIN', 'VAL', 'TEST'))
+    p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--wavelengths', nargs='+', default=['MoKa'], help='pattern channels (default MoKa)')
+    p.add_argument('--no-grids', action='store_true', help='do not store the 50³ target grids (targets are then computed per batch)')
+    p.set_defaults(func=build_command)
+    return p
+
+def build_command(a)->int:
+    "Run `deep_xtal build`; returns the exit status."
+    from deep_xtal.data import build_cache, iter_named, record_splits, cache_report, DataConfig
+    for s in a.sources:
+        if not Path(s).exists(): raise DeepXtalError(f"{s}: no such file or folder")
+    splits = None
+    if a.split_field:
+        splits = {}
+        for s in a.sources:
+            if str(s).endswith(('.jsonl', '.jsonl.gz')): splits.update(record_splits(s, a.split_field))
+        if not splits: raise DeepXtalError(f"--split-field {a.split_field}: no record of {', '.join(a.sources)} has this field")
+    build_cache(iter_named(a.sources), a.out, splits, DataConfig(wavelengths=tuple(a.wavelengths)), a.shard_size,
+                grids=not a.no_grids, ratios=tuple(a.ratios), seed=a.seed)
+    rep = cache_report(a.out)
+    print(f"cache {a.out}: {rep['crystals']} crystals in {rep['shards']} shards; per split: "
+          + ', '.join(f'{k} {v}' for k, v in sorted(rep['splits'].items())))
+    print(f"rejected {rep['rejected']}: " + (', '.join(f'{k} {v}' for k, v in rep['reasons'].items()) or 'none'))
+    return 0
+
 # %% ../nbs/10_cli.ipynb #2b993a17
 def main(argv:list|None=None)->int:
     "The `deep_xtal` command."
@@ -171,6 +205,7 @@ def main(argv:list|None=None)->int:
     sub = ap.add_subparsers(dest='command', required=True)
     _simulate_parser(sub)
     _density_parser(sub)
+    _build_parser(sub)
     a = ap.parse_args(argv)
     try: return a.func(a)
     except DeepXtalError as e:

@@ -18,8 +18,8 @@ from .cmed import procrystal_density_at, DensityTransform, DEFAULT_B_ISO
 # %% auto #0
 __all__ = ['FORMULA_MODES', 'CACHE_VERSION', 'formula_vector', 'grid_query_points', 'uniform_query_points', 'shift_and_noise',
            'Selection', 'crystal_system', 'filter_structures', 'deduplicate', 'split_names', 'select_structures',
-           'DataConfig', 'EpochBatchSampler', 'CrystalData', 'data_loader', 'build_cache', 'iter_named', 'cache_report',
-           'CachedData']
+           'DataConfig', 'EpochBatchSampler', 'CrystalData', 'data_loader', 'build_cache', 'iter_named',
+           'record_splits', 'cache_report', 'CachedData']
 
 # %% ../nbs/04_data.ipynb #9470dfec
 FORMULA_MODES = ('fractions', 'presence', 'drop_one', 'none')
@@ -361,12 +361,26 @@ def iter_named(sources)->'Iterator':
             try: yield from read_structures(p)
             except StructureError as e: yield (p.name, f"unreadable: {e}")
 
-def cache_report(manifest:dict)->dict:
-    "Counts per split and per rejection reason of a built cache."
+def record_splits(path:str|Path, field:str='paper_split')->dict:
+    "name -> split label from a field of the records of a jsonl(.gz) file (e.g. the paper's lists in `paper_split`)."
+    out = {}
+    for i, rec in enumerate(iter_records(path)):
+        if rec.get(field): out[rec.get('material_id') or rec.get('cmr_id') or rec.get('name') or f'{Path(path).name}:{i+1}'] = str(rec[field])
+    return out
+
+def cache_report(folder:str|Path)->dict:
+    "Crystals per split and rejected inputs per reason of a built cache."
     import h5py
+    folder = Path(folder)
+    manifest = json.loads((folder/'manifest.json').read_text())
     rejected = {k: v for e in manifest['shards'].values() for k, v in e['rejected'].items()}
-    return dict(crystals=sum(e['n'] for e in manifest['shards'].values()), shards=len(manifest['shards']), rejected=len(rejected),
-                reasons={r: sum(v.split(':')[0] == r for v in rejected.values()) for r in sorted({v.split(':')[0] for v in rejected.values()})})
+    splits = {}
+    for e in manifest['shards'].values():
+        with h5py.File(folder/e['file'], 'r') as f:
+            for lab in f['split'].asstr()[:]: splits[lab or '(none)'] = splits.get(lab or '(none)', 0) + 1
+    return dict(crystals=sum(e['n'] for e in manifest['shards'].values()), shards=len(manifest['shards']), splits=splits,
+                rejected=len(rejected), reasons={r: sum(v.split(':')[0] == r for v in rejected.values())
+                                                 for r in sorted({v.split(':')[0] for v in rejected.values()})})
 
 class CachedData(torch.utils.data.Dataset):
     "Training batches streamed from a cache made by `build_cache` (augmentation on the fly)."
