@@ -414,38 +414,35 @@ class CachedData(torch.utils.data.Dataset):
         c = self.config
         items = [it if isinstance(it, tuple) else (0, 0, it) for it in items]
         g = self.generator(items[0][0], items[0][1])
+        dt, B = as_dtype(c.dtype), len(items)
+        gen = dict(generator=g, dtype=dt, device='cpu')
+        points = (grid_query_points(B, c.per_axis, c.grid, jitter=train, **gen) if c.query == 'grid'
+                  else uniform_query_points(B, c.n_query, **gen))
+        ijk = ((points*c.grid).round().long() % c.grid).numpy()
         by_file = {}
         for pos, it in enumerate(items): by_file.setdefault(self.rows[it[2]][0], []).append((self.rows[it[2]][1], pos))
-        parts = {k: [None]*len(items) for k in ('pattern', 'formula', 'frac', 'Z', 'occupancy', 'lattice', 'names', 'grid')}
+        parts = {k: [None]*B for k in ('pattern', 'formula', 'frac', 'Z', 'occupancy', 'lattice', 'names', 'values', 'grid')}
         for fname, rows in by_file.items():
             f = self._file(fname)
             r = sorted(rows)
-            idx = [a for a, _ in r]
+            idx, pos = [a for a, _ in r], [p for _, p in r]
             for key in ('pattern', 'formula', 'frac', 'Z', 'occupancy', 'lattice'):
-                vals = f[key][idx]
-                for (_, pos), v in zip(r, vals): parts[key][pos] = v
-            names = f['names'].asstr()[idx]
-            for (_, pos), v in zip(r, names): parts['names'][pos] = v
-            if 'grid' in f:
-                vals = f['grid'][idx]
-                for (_, pos), v in zip(r, vals): parts['grid'][pos] = v
-        dt = as_dtype(c.dtype)
+                for p, v in zip(pos, f[key][idx]): parts[key][p] = v
+            for p, v in zip(pos, f['names'].asstr()[idx]): parts['names'][p] = v
+            if 'grid' in f and c.query == 'grid':                    # snapped points: gather from the stored grids
+                for p, grid in zip(pos, f['grid'][idx]):
+                    parts['values'][p] = grid[ijk[p, :, 0], ijk[p, :, 1], ijk[p, :, 2]]
+                    if c.full_grid: parts['grid'][p] = grid
         A = max(p.shape[0] for p in parts['frac'])
-        pad = lambda arrs, fill=0: torch.from_numpy(np.stack([np.pad(a, [(0, A - a.shape[0])] + [(0, 0)]*(a.ndim - 1), constant_values=fill) for a in arrs]))
+        pad = lambda arrs: torch.from_numpy(np.stack([np.pad(a, [(0, A - a.shape[0])] + [(0, 0)]*(a.ndim - 1)) for a in arrs]))
         Z = pad(parts['Z']).long()
-        batch = StructureBatch(pad(parts['frac']).to(dt), Z, pad(parts['occupancy']).to(dt),
-                               torch.from_numpy(np.stack(parts['lattice'])).to(dt), Z > 0, list(parts['names']),
-                               lattice64=torch.from_numpy(np.stack(parts['lattice'])))
+        lattice = torch.from_numpy(np.stack(parts['lattice']))
+        batch = StructureBatch(pad(parts['frac']).to(dt), Z, pad(parts['occupancy']).to(dt), lattice.to(dt), Z > 0,
+                               list(parts['names']), lattice64=lattice)
         pattern = torch.from_numpy(np.stack(parts['pattern'])).to(dt)
         if train and c.augment: pattern = shift_and_noise(pattern, c.max_shift, c.noise, g)
         formula = torch.from_numpy(np.stack(parts['formula'])).to(dt) if c.formula == 'fractions' else formula_vector(batch, c.formula, g)
-        gen = dict(generator=g, dtype=dt, device='cpu')
-        points = (grid_query_points(len(items), c.per_axis, c.grid, jitter=train, **gen) if c.query == 'grid'
-                  else uniform_query_points(len(items), c.n_query, **gen))
-        if parts['grid'][0] is not None and c.query == 'grid':          # snapped points: gather from the stored grids
-            grids = torch.from_numpy(np.stack(parts['grid'])).to(dt)
-            ijk = (points*c.grid).round().long() % c.grid
-            target_e = grids[torch.arange(len(items))[:, None], ijk[..., 0], ijk[..., 1], ijk[..., 2]]
+        if parts['values'][0] is not None: target_e = torch.from_numpy(np.stack(parts['values'])).to(dt)
         else: target_e = procrystal_density_at(batch, points, c.b_iso)
         out = dict(pattern=pattern, formula=formula, points=points, target=self.transform(target_e), target_e=target_e,
                    index=torch.tensor([it[2] for it in items]), names=list(parts['names']))
