@@ -211,3 +211,6 @@ def main(argv:list|None=None)->int:
     except DeepXtalError as e:
         print(f"deep_xtal: error: {e}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"deep_xtal: interrupted; finished work is kept (run the same command again to resume a build)", file=sys.stderr)
+        return 130

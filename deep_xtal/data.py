@@ -320,7 +320,7 @@ def build_cache(structures,                 # iterable of (name, Structure) pair
         raise DeepXtalError(f"{out} holds a cache built with other settings {manifest['settings']}; use another folder")
     manifest.setdefault('settings', settings); manifest.setdefault('shards', {}); manifest.setdefault('rejected', {})
     from tqdm.auto import tqdm
-    bar = tqdm(desc='building cache', unit='crystal', disable=not progress)
+    bar = tqdm(desc='building cache', unit='crystal', disable=not progress, bar_format='{desc}: {n:.0f} crystals [{elapsed}, {rate_fmt}]')
     shard, chunk, t0 = 0, [], time.time()
     def flush(shard, chunk):
         key = f'{shard:05d}'
@@ -331,13 +331,14 @@ def build_cache(structures,                 # iterable of (name, Structure) pair
             if isinstance(s, str): rejected[name] = s; continue          # a read error from the source
             try: conv.append((name, conventional_standard_structure(s, name=name)))
             except StructureError as e: rejected[name] = f"unreadable: {e}"
+            bar.update(0.5)                                              # half of a crystal's work is its conventional cell
         labels = splits if splits is not None else split_names([n for n, _ in conv], ratios, seed)
         entry = _write_shard(out/f'shard-{key}.h5', conv, labels, config, grids)
         entry['rejected'] = {**rejected, **entry['rejected']}
         entry['bytes'] = (out/entry['file']).stat().st_size; entry['sha256'] = _sha256(out/entry['file'])
         manifest['shards'][key] = entry
         mpath.with_suffix('.tmp').write_text(json.dumps(manifest)); mpath.with_suffix('.tmp').rename(mpath)
-        bar.update(len(chunk))
+        bar.update(len(chunk)/2)
     for item in structures:
         chunk.append(item)
         if len(chunk) == shard_size: flush(shard, chunk); shard, chunk = shard + 1, []
