@@ -19,7 +19,7 @@ from .cmed import procrystal_density_at, DensityTransform, DEFAULT_B_ISO
 __all__ = ['FORMULA_MODES', 'CACHE_VERSION', 'formula_vector', 'grid_query_points', 'uniform_query_points', 'shift_and_noise',
            'Selection', 'crystal_system', 'filter_structures', 'deduplicate', 'split_names', 'select_structures',
            'DataConfig', 'EpochBatchSampler', 'CrystalData', 'data_loader', 'build_cache', 'iter_named',
-           'record_splits', 'cache_report', 'CachedData']
+           'record_splits', 'cache_report', 'CachedData', 'ExperimentConfig', 'experimental_patterns']
 
 # %% ../nbs/04_data.ipynb #9470dfec
 FORMULA_MODES = ('fractions', 'presence', 'drop_one', 'none')
@@ -193,6 +193,7 @@ class DataConfig:
     max_shift: int = 3
     noise: float = 1e-3
     full_grid: bool = False              # also return the whole grid (validation)
+    experimental: object = None          # an `ExperimentConfig`: measured-like patterns on a Q grid instead of binned sticks
     dtype: str = 'float32'
     device: str = 'cpu'
 
@@ -233,8 +234,10 @@ class CrystalData(torch.utils.data.Dataset):
         g = self.generator(items[0][0], items[0][1])
         idx = [it[2] for it in items]
         batch = batch_structures([(self.names[i], self.structures[i]) for i in idx], dtype=c.dtype, device=c.device)
-        pattern = paper_encoding(batch, c.wavelengths, c.n_bins, c.form_factors)
-        if train and c.augment: pattern = shift_and_noise(pattern, c.max_shift, c.noise, g)
+        if c.experimental is not None: pattern = experimental_patterns(batch, c.experimental, g, train)
+        else:
+            pattern = paper_encoding(batch, c.wavelengths, c.n_bins, c.form_factors)
+            if train and c.augment: pattern = shift_and_noise(pattern, c.max_shift, c.noise, g)
         gen = dict(generator=g, dtype=batch.dtype, device=batch.device)
         points = (grid_query_points(len(batch), c.per_axis, c.grid, jitter=train, **gen) if c.query == 'grid'
                   else uniform_query_points(len(batch), c.n_query, **gen))
@@ -449,3 +452,46 @@ class CachedData(torch.utils.data.Dataset):
                    index=torch.tensor([it[2] for it in items]), names=list(parts['names']))
         if c.full_grid and parts['grid'][0] is not None: out['grid'] = torch.from_numpy(np.stack(parts['grid'])).to(dt)
         return out
+
+# %% ../nbs/04_data.ipynb #b16e24af
+@dataclass
+class ExperimentConfig:
+    "Ranges of the experimental effects drawn per crystal (uniform in each range)."
+    anodes: tuple = ('CuKa', 'MoKa', 'CoKa', 'CrKa', 'FeKa', 'AgKa')
+    q_grid: tuple = (0.5, 8.0, 1024)     # Q_min, Q_max (Å⁻¹) and points of the network's input axis
+    two_theta_min: tuple = (5., 20.)     # measured window start, degrees
+    two_theta_max: tuple = (80., 150.)   # measured window end, degrees
+    U: tuple = (0., 0.02); V: tuple = (-0.01, 0.); W: tuple = (0.001, 0.02)   # Caglioti widths, deg²
+    size_nm: tuple = (10., 200.)         # crystallite size
+    zero_shift: tuple = (-0.05, 0.05)    # degrees
+    background: tuple = (0., 0.1)        # constant and slope of the background, units of the strongest peak
+    counts: tuple = (300., 30000.)       # Poisson counts of the strongest peak
+
+def _draw(r, g, train):
+    "A value from range r: uniform when training, the middle for validation."
+    lo, hi = r
+    return lo + (hi - lo)*(float(torch.rand((), generator=g)) if train else 0.5)
+
+def experimental_patterns(batch:StructureBatch, exp:ExperimentConfig, g:torch.Generator, train:bool=True)->torch.Tensor:
+    "(B, 2, n_Q): a simulated measured pattern on the Q grid (max = 1) and the mask of the measured Q range."
+    from deep_xtal.pxrd import diffraction_lines, profile_pattern
+    q = torch.linspace(*exp.q_grid[:2], int(exp.q_grid[2]), dtype=batch.dtype)
+    out = torch.zeros(len(batch), 2, q.numel(), dtype=batch.dtype)
+    for i in range(len(batch)):
+        anode = exp.anodes[int(torch.randint(len(exp.anodes), (), generator=g))] if train else exp.anodes[0]
+        lam1, lam2, ratio = kalpha_doublet(anode)
+        lo, hi = _draw(exp.two_theta_min, g, train), _draw(exp.two_theta_max, g, train)
+        lines = diffraction_lines(batch[i], lam1, (lo, hi), 'physical')
+        tt = torch.linspace(lo, hi, 4096, dtype=batch.dtype)
+        prof = profile_pattern(lines, tt, U=_draw(exp.U, g, train), V=_draw(exp.V, g, train), W=_draw(exp.W, g, train),
+                               crystallite_size=_draw(exp.size_nm, g, train), kalpha2=(lam2, ratio),
+                               zero_shift=_draw(exp.zero_shift, g, train) if train else 0.,
+                               background=[_draw(exp.background, g, train), -_draw(exp.background, g, train)/2],
+                               poisson_counts=_draw(exp.counts, g, train) if train else None, generator=g)[0]
+        qs = two_theta_to_q(tt, lam1)
+        inside = (q >= qs[0]) & (q <= qs[-1])
+        j = torch.searchsorted(qs, q.clamp(qs[0], qs[-1])).clamp(1, len(qs) - 1)
+        w = (q - qs[j - 1])/(qs[j] - qs[j - 1])
+        y = torch.where(inside, prof[j - 1]*(1 - w) + prof[j]*w, 0)
+        out[i, 0] = y/y.max().clamp(min=1e-12); out[i, 1] = inside.to(batch.dtype)
+    return out
