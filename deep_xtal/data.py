@@ -19,7 +19,8 @@ from .cmed import procrystal_density_at, DensityTransform, DEFAULT_B_ISO
 __all__ = ['FORMULA_MODES', 'CACHE_VERSION', 'formula_vector', 'grid_query_points', 'uniform_query_points', 'shift_and_noise',
            'Selection', 'crystal_system', 'filter_structures', 'deduplicate', 'split_names', 'select_structures',
            'DataConfig', 'EpochBatchSampler', 'CrystalData', 'data_loader', 'build_cache', 'iter_named',
-           'record_splits', 'cache_report', 'CachedData', 'ExperimentConfig', 'experimental_patterns']
+           'record_splits', 'cache_report', 'CachedData', 'ExperimentConfig', 'experimental_patterns',
+           'random_crystals', 'mp_structures']
 
 # %% ../nbs/04_data.ipynb #9470dfec
 FORMULA_MODES = ('fractions', 'presence', 'drop_one', 'none')
@@ -495,3 +496,69 @@ def experimental_patterns(batch:StructureBatch, exp:ExperimentConfig, g:torch.Ge
         y = torch.where(inside, prof[j - 1]*(1 - w) + prof[j]*w, 0)
         out[i, 0] = y/y.max().clamp(min=1e-12); out[i, 1] = inside.to(batch.dtype)
     return out
+
+# %% ../nbs/04_data.ipynb #19e18a87
+def _time_limit(seconds:float):
+    "Context manager raising TimeoutError after `seconds` (SIGALRM; a no-op off the main thread or off Unix)."
+    import contextlib, signal, threading
+    @contextlib.contextmanager
+    def cm():
+        if seconds is None or not hasattr(signal, 'setitimer') or threading.current_thread() is not threading.main_thread():
+            yield; return
+        def handler(*_): raise TimeoutError
+        old = signal.signal(signal.SIGALRM, handler)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try: yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0); signal.signal(signal.SIGALRM, old)
+    return cm()
+
+def random_crystals(n:int,                        # crystals wanted
+                    space_groups=range(195, 231), # space-group numbers to draw from (default: the cubic ones)
+                    elements=('Li', 'Na', 'K', 'Mg', 'Ca', 'Al', 'Ti', 'Fe', 'Cu', 'Zn', 'O', 'S', 'F', 'Cl', 'N'),
+                    max_atoms:int=20,             # atoms per conventional cell at most
+                    seed:int=0,
+                    timeout:float=3.0,            # seconds per attempt
+                    max_attempts:int|None=None,   # default 20·n
+                   )->tuple:                      # ([(name, Structure)], {reason: count})
+    "Random crystals from pyxtal, with a time limit per attempt and failures counted by reason."
+    try:
+        from pyxtal import pyxtal
+        from pyxtal.symmetry import Group
+    except ImportError: raise DeepXtalError("random crystals need the pyxtal package: pip install pyxtal") from None
+    rng = np.random.default_rng(seed)
+    out, failures, attempts = [], {}, 0
+    space_groups, elements = list(space_groups), list(elements)
+    while len(out) < n and attempts < (max_attempts or 20*n):
+        attempts += 1
+        sg = int(rng.choice(space_groups)); k = int(rng.integers(2, 4))
+        species = [str(e) for e in rng.choice(elements, size=k, replace=False)]
+        group = Group(sg)
+        mults = sorted({w.multiplicity for w in group.Wyckoff_positions if w.multiplicity <= max_atoms//k})
+        if not mults: failures['too many atoms'] = failures.get('too many atoms', 0) + 1; continue
+        counts = [int(rng.choice(mults)) for _ in species]
+        if sum(counts) > max_atoms: failures['too many atoms'] = failures.get('too many atoms', 0) + 1; continue
+        if not group.check_compatible(counts)[0]: failures['incompatible with the Wyckoff positions'] = failures.get('incompatible with the Wyckoff positions', 0) + 1; continue
+        try:
+            with _time_limit(timeout):
+                c = pyxtal(); c.from_random(3, sg, species, counts, seed=int(rng.integers(2**31)))
+                s = c.to_pymatgen()
+            check_structure(s)
+            out.append((f'pyxtal-{seed}-{attempts}-{s.composition.reduced_formula}-{sg}', s))
+        except TimeoutError: failures['timed out'] = failures.get('timed out', 0) + 1
+        except Exception as e: failures[f'pyxtal error: {type(e).__name__}'] = failures.get(f'pyxtal error: {type(e).__name__}', 0) + 1
+    return out, failures
+
+def mp_structures(criteria:dict,            # mp-api summary search criteria, e.g. {'crystal_system': 'Cubic', 'num_sites': (1, 20)}
+                  api_key:str|None=None,    # default: $MP_API_KEY
+                  limit:int|None=None,
+                 )->list:                   # [(material_id, Structure)]
+    "Structures from a Materials Project query (needs mp-api and an API key)."
+    key = api_key or os.environ.get('MP_API_KEY')
+    if not key: raise DeepXtalError("no Materials Project API key: set the environment variable MP_API_KEY "
+                                    "(your key is on your Materials Project dashboard) or pass api_key=")
+    try: from mp_api.client import MPRester
+    except ImportError: raise DeepXtalError("Materials Project queries need the mp-api package: pip install mp-api") from None
+    with MPRester(key) as mpr:
+        docs = mpr.materials.summary.search(**criteria, fields=['material_id', 'structure'])
+    return [(str(d.material_id), d.structure) for d in docs[:limit]]
