@@ -212,5 +212,5 @@ def main(argv:list|None=None)->int:
         print(f"deep_xtal: error: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(f"deep_xtal: interrupted; finished work is kept (run the same command again to resume a build)", file=sys.stderr)
+        print("deep_xtal: interrupted; finished work is kept (run the same command again to resume a build)", file=sys.stderr)
         return 130

@@ -412,11 +412,6 @@ def fetch_mp_density(material_id:str,        # e.g. 'mp-22862'
                      api_key:str|None=None,  # default: $MP_API_KEY
                     )->tuple:                # (Structure, ρ in e/Å³ on the DFT grid)
     "Download a Materials Project DFT charge density (needs mp-api and an API key)."
-    key = api_key or os.environ.get('MP_API_KEY')
-    if not key: raise DeepXtalError("no Materials Project API key: set the environment variable MP_API_KEY "
-                                    "(your key is on your Materials Project dashboard) or pass api_key=")
-    try: from mp_api.client import MPRester
-    except ImportError: raise DeepXtalError("fetching Materials Project densities needs the mp-api package: pip install mp-api") from None
-    with MPRester(key) as mpr: chg = mpr.get_charge_density_from_material_id(material_id)
+    with mp_rester(api_key) as mpr: chg = mpr.get_charge_density_from_material_id(material_id)
     if chg is None: raise DeepXtalError(f"{material_id}: the Materials Project has no charge density for this material")
     return chg.structure, np.asarray(chg.data['total'])/chg.structure.volume

@@ -12,7 +12,7 @@ from pymatgen.analysis.diffraction.xrd import WAVELENGTHS as _PMG_WAVELENGTHS
 # %% auto #0
 __all__ = ['N_ELEMENTS', 'ELEMENT_SYMBOLS', 'ANODES', 'WAVELENGTHS', 'KALPHA2_RATIO', 'EXP_FLOOR', 'DeepXtalError',
            'StructureError', 'PatternError', 'atomic_number', 'wavelength', 'kalpha_doublet', 'two_theta_to_q',
-           'q_to_two_theta', 'd_to_two_theta', 'as_dtype', 'complex_dtype', 'as_device', 'neg_exp']
+           'q_to_two_theta', 'd_to_two_theta', 'as_dtype', 'complex_dtype', 'as_device', 'neg_exp', 'mp_rester']
 
 # %% ../nbs/00_core.ipynb #7b8ee1a7
 class DeepXtalError(ValueError):
@@ -122,3 +122,14 @@ def neg_exp(x:torch.Tensor,      # exponent, ≤ 0 in practice
            )->torch.Tensor:      # exp(max(x, −80))
     "exp(x) for decaying exponentials, without torch's slow underflow path."
     return x.clamp_(min=EXP_FLOOR).exp_() if inplace else torch.exp(torch.clamp(x, min=EXP_FLOOR))
+
+# %% ../nbs/00_core.ipynb #12ab84e8
+def mp_rester(api_key:str|None=None): # default: the environment variable MP_API_KEY
+    "An `mp_api` MPRester for the Materials Project; raises `DeepXtalError` saying how to set a key or install mp-api."
+    import os
+    key = api_key or os.environ.get('MP_API_KEY')
+    if not key: raise DeepXtalError("no Materials Project API key: set the environment variable MP_API_KEY "
+                                    "(your key is on your Materials Project dashboard) or pass api_key=")
+    try: from mp_api.client import MPRester
+    except ImportError: raise DeepXtalError("Materials Project access needs the mp-api package: pip install mp-api") from None
+    return MPRester(key)

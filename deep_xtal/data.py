@@ -5,6 +5,7 @@
 # %% ../nbs/04_data.ipynb #5f61cc70
 from __future__ import annotations
 import hashlib, math
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -325,7 +326,7 @@ def build_cache(structures,                 # iterable of (name, Structure) pair
     manifest.setdefault('settings', settings); manifest.setdefault('shards', {}); manifest.setdefault('rejected', {})
     from tqdm.auto import tqdm
     bar = tqdm(desc='building cache', unit='crystal', disable=not progress, bar_format='{desc}: {n:.0f} crystals [{elapsed}, {rate_fmt}]')
-    shard, chunk, t0 = 0, [], time.time()
+    shard, chunk = 0, []
     def flush(shard, chunk):
         key = f'{shard:05d}'
         entry = manifest['shards'].get(key)
@@ -527,7 +528,7 @@ def random_crystals(n:int,                        # crystals wanted
         from pyxtal.symmetry import Group
     except ImportError: raise DeepXtalError("random crystals need the pyxtal package: pip install pyxtal") from None
     rng = np.random.default_rng(seed)
-    out, failures, attempts = [], {}, 0
+    out, failures, attempts = [], Counter(), 0
     space_groups, elements = list(space_groups), list(elements)
     while len(out) < n and attempts < (max_attempts or 20*n):
         attempts += 1
@@ -535,30 +536,25 @@ def random_crystals(n:int,                        # crystals wanted
         species = [str(e) for e in rng.choice(elements, size=k, replace=False)]
         group = Group(sg)
         mults = sorted({w.multiplicity for w in group.Wyckoff_positions if w.multiplicity <= max_atoms//k})
-        if not mults: failures['too many atoms'] = failures.get('too many atoms', 0) + 1; continue
+        if not mults: failures['too many atoms'] += 1; continue
         counts = [int(rng.choice(mults)) for _ in species]
-        if sum(counts) > max_atoms: failures['too many atoms'] = failures.get('too many atoms', 0) + 1; continue
-        if not group.check_compatible(counts)[0]: failures['incompatible with the Wyckoff positions'] = failures.get('incompatible with the Wyckoff positions', 0) + 1; continue
+        if sum(counts) > max_atoms: failures['too many atoms'] += 1; continue
+        if not group.check_compatible(counts)[0]: failures['incompatible with the Wyckoff positions'] += 1; continue
         try:
             with _time_limit(timeout):
                 c = pyxtal(); c.from_random(3, sg, species, counts, seed=int(rng.integers(2**31)))
                 s = c.to_pymatgen()
             check_structure(s)
             out.append((f'pyxtal-{seed}-{attempts}-{s.composition.reduced_formula}-{sg}', s))
-        except TimeoutError: failures['timed out'] = failures.get('timed out', 0) + 1
-        except Exception as e: failures[f'pyxtal error: {type(e).__name__}'] = failures.get(f'pyxtal error: {type(e).__name__}', 0) + 1
-    return out, failures
+        except TimeoutError: failures['timed out'] += 1
+        except Exception as e: failures[f'pyxtal error: {type(e).__name__}'] += 1
+    return out, dict(failures)
 
 def mp_structures(criteria:dict,            # mp-api summary search criteria, e.g. {'crystal_system': 'Cubic', 'num_sites': (1, 20)}
                   api_key:str|None=None,    # default: $MP_API_KEY
                   limit:int|None=None,
                  )->list:                   # [(material_id, Structure)]
     "Structures from a Materials Project query (needs mp-api and an API key)."
-    key = api_key or os.environ.get('MP_API_KEY')
-    if not key: raise DeepXtalError("no Materials Project API key: set the environment variable MP_API_KEY "
-                                    "(your key is on your Materials Project dashboard) or pass api_key=")
-    try: from mp_api.client import MPRester
-    except ImportError: raise DeepXtalError("Materials Project queries need the mp-api package: pip install mp-api") from None
-    with MPRester(key) as mpr:
+    with mp_rester(api_key) as mpr:
         docs = mpr.materials.summary.search(**criteria, fields=['material_id', 'structure'])
     return [(str(d.material_id), d.structure) for d in docs[:limit]]
