@@ -329,8 +329,9 @@ def build_cache(structures,                 # iterable of (name, Structure) pair
     shard, chunk = 0, []
     def flush(shard, chunk):
         key = f'{shard:05d}'
+        inputs = hashlib.sha256('\n'.join(n for n, _ in chunk).encode()).hexdigest()   # which structures this shard holds
         entry = manifest['shards'].get(key)
-        if entry is not None and _shard_ok(out, entry): bar.update(len(chunk)); return
+        if entry is not None and entry.get('inputs') == inputs and _shard_ok(out, entry): bar.update(len(chunk)); return
         conv, rejected = [], {}
         for name, s in chunk:
             if isinstance(s, str): rejected[name] = s; continue          # a read error from the source
@@ -340,7 +341,7 @@ def build_cache(structures,                 # iterable of (name, Structure) pair
         labels = splits if splits is not None else split_names([n for n, _ in conv], ratios, seed)
         entry = _write_shard(out/f'shard-{key}.h5', conv, labels, config, grids)
         entry['rejected'] = {**rejected, **entry['rejected']}
-        entry['bytes'] = (out/entry['file']).stat().st_size; entry['sha256'] = _sha256(out/entry['file'])
+        entry['bytes'] = (out/entry['file']).stat().st_size; entry['sha256'] = _sha256(out/entry['file']); entry['inputs'] = inputs
         manifest['shards'][key] = entry
         mpath.with_suffix('.tmp').write_text(json.dumps(manifest)); mpath.with_suffix('.tmp').rename(mpath)
         bar.update(len(chunk)/2)
