@@ -176,6 +176,7 @@ def _build_parser(sub):
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--wavelengths', nargs='+', default=['MoKa'], help='pattern channels (default MoKa)')
     p.add_argument('--no-grids', action='store_true', help='do not store the 50³ target grids (targets are then computed per batch)')
+    p.add_argument('--workers', type=int, default=1, help='processes building shards in parallel (default 1)')
     p.set_defaults(func=build_command)
     return p
 
@@ -191,7 +192,7 @@ def build_command(a)->int:
             if str(s).endswith(('.jsonl', '.jsonl.gz')): splits.update(record_splits(s, a.split_field))
         if not splits: raise DeepXtalError(f"--split-field {a.split_field}: no record of {', '.join(a.sources)} has this field")
     build_cache(iter_named(a.sources), a.out, splits, DataConfig(wavelengths=tuple(a.wavelengths)), a.shard_size,
-                grids=not a.no_grids, ratios=tuple(a.ratios), seed=a.seed)
+                grids=not a.no_grids, ratios=tuple(a.ratios), seed=a.seed, workers=a.workers)
     rep = cache_report(a.out)
     print(f"cache {a.out}: {rep['crystals']} crystals in {rep['shards']} shards; per split: "
           + ', '.join(f'{k} {v}' for k, v in sorted(rep['splits'].items())))

@@ -305,6 +305,20 @@ def _write_shard(path:Path, named:list, splits:dict, config:DataConfig, grids:bo
     tmp.rename(path)
     return dict(file=path.name, n=n, rejected=rejected)
 
+def _make_shard(job:dict)->dict:
+    "Convert one chunk to conventional cells and write its shard (runs in a worker process when `workers` > 1)."
+    conv, rejected = [], {}
+    for name, s in job['chunk']:
+        if isinstance(s, str): rejected[name] = s; continue              # a read error from the source
+        try: conv.append((name, conventional_standard_structure(s, name=name)))
+        except StructureError as e: rejected[name] = f"unreadable: {e}"
+    labels = job['splits'] if job['splits'] is not None else split_names([n for n, _ in conv], *job['ratios_seed'])
+    path = Path(job['path'])
+    entry = _write_shard(path, conv, labels, job['config'], job['grids'])
+    entry['rejected'] = {**rejected, **entry['rejected']}
+    entry.update(key=job['key'], bytes=path.stat().st_size, sha256=_sha256(path), inputs=job['inputs'], n_in=len(job['chunk']))
+    return entry
+
 def build_cache(structures,                 # iterable of (name, Structure) pairs (e.g. `iter_named` of files)
                 out:str|Path,               # cache folder
                 splits:dict|None=None,      # name -> split label; default: `split_names` with `ratios`/`seed`
@@ -312,6 +326,7 @@ def build_cache(structures,                 # iterable of (name, Structure) pair
                 shard_size:int=2048,
                 grids:bool=True,            # also store the 50³ target grids (float16, ~0.25 MB per crystal before compression)
                 ratios=(0.8, 0.1, 0.1), seed:int=0,
+                workers:int=1,              # processes building shards in parallel
                 progress:bool=True,
                )->dict:                     # the manifest (also written to out/manifest.json)
     "Build (or resume) a sharded HDF5 cache of patterns, formulas, atom tables and target grids."
@@ -323,34 +338,41 @@ def build_cache(structures,                 # iterable of (name, Structure) pair
                     grid=config.grid, b_iso=config.b_iso, grids=grids, shard_size=shard_size)
     if manifest.get('settings', settings) != settings:
         raise DeepXtalError(f"{out} holds a cache built with other settings {manifest['settings']}; use another folder")
-    manifest.setdefault('settings', settings); manifest.setdefault('shards', {}); manifest.setdefault('rejected', {})
+    manifest.setdefault('settings', settings); manifest.setdefault('shards', {})
+    manifest.pop('complete', None)
     from tqdm.auto import tqdm
     bar = tqdm(desc='building cache', unit='crystal', disable=not progress, bar_format='{desc}: {n:.0f} crystals [{elapsed}, {rate_fmt}]')
-    shard, chunk = 0, []
-    def flush(shard, chunk):
-        key = f'{shard:05d}'
-        inputs = hashlib.sha256('\n'.join(n for n, _ in chunk).encode()).hexdigest()   # which structures this shard holds
-        entry = manifest['shards'].get(key)
-        if entry is not None and entry.get('inputs') == inputs and _shard_ok(out, entry): bar.update(len(chunk)); return
-        conv, rejected = [], {}
-        for name, s in chunk:
-            if isinstance(s, str): rejected[name] = s; continue          # a read error from the source
-            try: conv.append((name, conventional_standard_structure(s, name=name)))
-            except StructureError as e: rejected[name] = f"unreadable: {e}"
-            bar.update(0.5)                                              # half of a crystal's work is its conventional cell
-        labels = splits if splits is not None else split_names([n for n, _ in conv], ratios, seed)
-        entry = _write_shard(out/f'shard-{key}.h5', conv, labels, config, grids)
-        entry['rejected'] = {**rejected, **entry['rejected']}
-        entry['bytes'] = (out/entry['file']).stat().st_size; entry['sha256'] = _sha256(out/entry['file']); entry['inputs'] = inputs
-        manifest['shards'][key] = entry
+    n_shards = 0
+    def jobs():                                                  # shards still to build, in input order
+        nonlocal n_shards
+        chunk = []
+        def job(chunk):
+            key = f'{n_shards:05d}'
+            inputs = hashlib.sha256('\n'.join(n for n, _ in chunk).encode()).hexdigest()   # which structures it holds
+            entry = manifest['shards'].get(key)
+            if entry is not None and entry.get('inputs') == inputs and _shard_ok(out, entry): bar.update(len(chunk)); return None
+            return dict(key=key, path=str(out/f'shard-{key}.h5'), chunk=chunk, inputs=inputs, config=config, grids=grids,
+                        splits=None if splits is None else {n: splits.get(n) for n, _ in chunk}, ratios_seed=(ratios, seed))
+        for item in structures:
+            chunk.append(item)
+            if len(chunk) == shard_size:
+                j = job(chunk); n_shards += 1; chunk = []
+                if j: yield j
+        if chunk:
+            j = job(chunk); n_shards += 1
+            if j: yield j
+    def record(entry):
+        manifest['shards'][entry['key']] = entry
         mpath.with_suffix('.tmp').write_text(json.dumps(manifest)); mpath.with_suffix('.tmp').rename(mpath)
-        bar.update(len(chunk)/2)
-    for item in structures:
-        chunk.append(item)
-        if len(chunk) == shard_size: flush(shard, chunk); shard, chunk = shard + 1, []
-    if chunk: flush(shard, chunk); shard += 1
+        bar.update(entry['n_in'])
+    if workers <= 1:
+        for j in jobs(): record(_make_shard(j))
+    else:
+        import multiprocessing as mp
+        with mp.get_context('spawn').Pool(workers) as pool:
+            for entry in pool.imap_unordered(_make_shard, jobs()): record(entry)
     bar.close()
-    manifest['complete'] = True; manifest['n_shards'] = shard
+    manifest['complete'] = True; manifest['n_shards'] = n_shards
     mpath.write_text(json.dumps(manifest))
     return manifest
 
