@@ -8,7 +8,7 @@ Three ways, timed in the same run on this machine (2 cores):
             loop (the grids are made before the timer starts, as the paper's stored densities).
 Crystals: the first --n cubic training cells of mp_cubic_trigonal.
 
-    python bench/data.py [--n 1024] [--cache DIR]
+    python bench/data.py [--n 2048] [--cache DIR]
 """
 import argparse, os, sys, time, tempfile
 from pathlib import Path
@@ -20,15 +20,17 @@ from deep_xtal.data import CrystalData, CachedData, DataConfig, data_loader, bui
 from deep_xtal.pxrd import bin_lines
 from deep_xtal.cmed import procrystal_density
 
-def rate(loader, max_batches=8):
-    n, t = 0, time.perf_counter()
+def rate(loader, max_batches=16, warm=2):
+    "Crystals/s over up to `max_batches` batches, after `warm` batches (worker start-up, file opening) are skipped."
+    n, t = 0, None
     for i, b in enumerate(loader):
-        n += len(b['names'])
+        if i == warm: t = time.perf_counter()
+        if i >= warm: n += len(b['names'])
         if i + 1 >= max_batches: break
     return n/(time.perf_counter() - t)
 
 def main():
-    ap = argparse.ArgumentParser(); ap.add_argument('--n', type=int, default=1024); ap.add_argument('--cache', default=None)
+    ap = argparse.ArgumentParser(); ap.add_argument('--n', type=int, default=2048); ap.add_argument('--cache', default=None)
     a = ap.parse_args()
     path = shared_data()/'mp_cubic_trigonal/paper_train_val_structures.jsonl.gz'
     recs = [r for r, _ in zip((r for r in iter_records(path) if r['paper_split'] == 'train' and r['paper_system'] == 'Cubic'), range(a.n))]
@@ -41,7 +43,7 @@ def main():
         print(f"cache + augmentation, {nw} worker(s): {rate(data_loader(cached, 128, num_workers=nw)):,.0f} crystals/s", flush=True)
     raw = CrystalData(named)
     for nw in (0, 2):
-        print(f"raw structures on the fly, {nw} worker(s): {rate(data_loader(raw, 128, num_workers=nw), 4):,.0f} crystals/s", flush=True)
+        print(f"raw structures on the fly, {nw} worker(s): {rate(data_loader(raw, 128, num_workers=nw), 6, 1):,.0f} crystals/s", flush=True)
     # the paper's way: patterns from pymatgen's XRDCalculator, stored; densities stored as 50³ grids; each crystal's
     # 1,000 query points drawn by a Python loop over the 10×10×10 cells and snapped to the grid, as in its Dataset
     from pymatgen.analysis.diffraction.xrd import XRDCalculator

@@ -437,6 +437,15 @@ class CachedData(torch.utils.data.Dataset):
         if name not in self._files: self._files[name] = h5py.File(self.folder/name, 'r')   # opened per worker process
         return self._files[name]
     generator = CrystalData.generator
+    def _small(self, name, keep:int=8):
+        "The small per-crystal arrays of a shard, read whole and kept for the `keep` most recent shards."
+        cache = self.__dict__.setdefault('_small_cache', {})
+        if name not in cache:
+            f = self._file(name)
+            cache[name] = {k: f[k][:] for k in ('pattern', 'formula', 'frac', 'Z', 'occupancy', 'lattice')}
+            cache[name]['names'] = f['names'].asstr()[:]
+            while len(cache) > keep: cache.pop(next(iter(cache)))
+        return cache[name]
 
     def make_batch(self, items:list, train:bool=True)->dict:
         "The same batch layout as `CrystalData.make_batch`, read from the cache."
@@ -452,14 +461,11 @@ class CachedData(torch.utils.data.Dataset):
         for pos, it in enumerate(items): by_file.setdefault(self.rows[it[2]][0], []).append((self.rows[it[2]][1], pos))
         parts = {k: [None]*B for k in ('pattern', 'formula', 'frac', 'Z', 'occupancy', 'lattice', 'names', 'values', 'grid')}
         for fname, rows in by_file.items():
-            f = self._file(fname)
-            r = sorted(rows)
-            idx, pos = [a for a, _ in r], [p for _, p in r]
-            for key in ('pattern', 'formula', 'frac', 'Z', 'occupancy', 'lattice'):
-                for p, v in zip(pos, f[key][idx]): parts[key][p] = v
-            for p, v in zip(pos, f['names'].asstr()[idx]): parts['names'][p] = v
-            if 'grid' in f and c.query == 'grid':                    # snapped points: gather from the stored grids
-                for p, grid in zip(pos, f['grid'][idx]):
+            f, small = self._file(fname), self._small(fname)
+            for row, p in rows:
+                for key in ('pattern', 'formula', 'frac', 'Z', 'occupancy', 'lattice', 'names'): parts[key][p] = small[key][row]
+                if 'grid' in f and c.query == 'grid':                # snapped points: gather from the stored grid
+                    grid = f['grid'][row]                            # one chunk; h5py's fancy indexing is far slower
                     parts['values'][p] = grid[ijk[p, :, 0], ijk[p, :, 1], ijk[p, :, 2]]
                     if c.full_grid: parts['grid'][p] = grid
         A = max(p.shape[0] for p in parts['frac'])
