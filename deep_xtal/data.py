@@ -19,9 +19,9 @@ from .cmed import procrystal_density_at, DensityTransform, DEFAULT_B_ISO
 # %% auto #0
 __all__ = ['FORMULA_MODES', 'CACHE_VERSION', 'formula_vector', 'grid_query_points', 'uniform_query_points', 'shift_and_noise',
            'Selection', 'crystal_system', 'filter_structures', 'deduplicate', 'split_names', 'select_structures',
-           'DataConfig', 'EpochBatchSampler', 'CrystalData', 'data_loader', 'build_cache', 'iter_named',
-           'record_splits', 'cache_report', 'CachedData', 'ExperimentConfig', 'experimental_patterns',
-           'random_crystals', 'mp_structures']
+           'DataConfig', 'EpochBatchSampler', 'CrystalData', 'data_loader', 'line_table', 'lines_from_table',
+           'build_cache', 'iter_named', 'record_splits', 'cache_report', 'CachedData', 'ExperimentConfig',
+           'experimental_patterns', 'random_crystals', 'mp_structures']
 
 # %% ../nbs/04_data.ipynb #9470dfec
 FORMULA_MODES = ('fractions', 'presence', 'drop_one', 'none')
@@ -262,7 +262,7 @@ def data_loader(data:CrystalData, batch_size:int=128, shuffle:bool=True, train:b
 import json, os, time
 from .cmed import procrystal_density
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2   # 2: shards also hold line tables (d, Σ|F|²·multiplicity) for measured-like patterns
 
 def _sha256(path:Path)->str:
     h = hashlib.sha256()
@@ -274,6 +274,28 @@ def _shard_ok(out:Path, entry:dict)->bool:
     "True when the shard file exists and matches its recorded checksum."
     p = out/entry['file']
     return p.exists() and p.stat().st_size == entry['bytes'] and _sha256(p) == entry['sha256']
+
+def line_table(batch:StructureBatch)->tuple:
+    "Wavelength-free line table: d (N,), Σ|F|²·multiplicity (N,) per line, and (B+1,) offsets; d ≥ λ(Ag Kα1)/2 (physical form factors)."
+    from deep_xtal.pxrd import diffraction_lines, lorentz_polarization
+    ln = diffraction_lines(batch, 'AgKa1', (0, 180), 'physical', scaled=False)
+    f2m = ln.intensity/lorentz_polarization(torch.deg2rad(ln.two_theta/2))
+    return ln.d_spacing, f2m, torch.cat([torch.zeros(1, dtype=torch.long), ln.counts().cumsum(0)])
+
+def lines_from_table(d:torch.Tensor, f2m:torch.Tensor, # one crystal's line table (`line_table`)
+                     lam:float, two_theta_range,       # wavelength (Å) and 2θ range (degrees)
+                    )->'Lines':                        # its stick lines at λ, strongest = 100
+    "Stick lines of one crystal at any wavelength from its line table: 2θ = 2 asin(λ/2d), I = Σ|F|²m · LP(θ)."
+    from deep_xtal.pxrd import Lines, lorentz_polarization
+    d, f2m = torch.as_tensor(d, dtype=torch.float64), torch.as_tensor(f2m, dtype=torch.float64)
+    x = lam/(2*d)
+    theta = torch.asin(x.clamp(max=1.))
+    tt = torch.rad2deg(2*theta)
+    sel = (x <= 1) & (tt >= two_theta_range[0]) & (tt <= two_theta_range[1])
+    I = f2m[sel]*lorentz_polarization(theta[sel])
+    n = int(sel.sum())
+    z = torch.zeros(n, dtype=torch.long)
+    return Lines(tt[sel], d[sel], I/I.max().clamp(min=1e-300)*100, torch.zeros(n, 3, dtype=torch.long), z, z, 1, lam, [], tt[sel])
 
 def _write_shard(path:Path, named:list, splits:dict, config:DataConfig, grids:bool)->dict:
     "Simulate one shard of (name, conventional Structure) pairs and write it; returns its manifest entry (without checksum)."
@@ -299,6 +321,9 @@ def _write_shard(path:Path, named:list, splits:dict, config:DataConfig, grids:bo
             f.create_dataset('formula', data=formula_vector(batch).numpy().astype(np.float32))
             f.create_dataset('frac', data=batch.frac.numpy().astype(np.float32)); f.create_dataset('Z', data=batch.Z.numpy().astype(np.uint8))
             f.create_dataset('occupancy', data=batch.occupancy.numpy().astype(np.float32)); f.create_dataset('lattice', data=batch.lattice.numpy())
+            d, f2m, offset = line_table(batch)
+            f.create_dataset('lines_d', data=d.numpy().astype(np.float32)); f.create_dataset('lines_f2m', data=f2m.numpy().astype(np.float32))
+            f.create_dataset('lines_offset', data=offset.numpy())
             if grids:
                 g = procrystal_density(batch, config.grid, config.b_iso)
                 f.create_dataset('grid', data=g.numpy().astype(np.float16), chunks=(1, config.grid, config.grid, config.grid), compression='gzip', compression_opts=1)
@@ -442,7 +467,7 @@ class CachedData(torch.utils.data.Dataset):
         cache = self.__dict__.setdefault('_small_cache', {})
         if name not in cache:
             f = self._file(name)
-            cache[name] = {k: f[k][:] for k in ('pattern', 'formula', 'frac', 'Z', 'occupancy', 'lattice')}
+            cache[name] = {k: f[k][:] for k in ('pattern', 'formula', 'frac', 'Z', 'occupancy', 'lattice', 'lines_d', 'lines_f2m', 'lines_offset') if k in f}
             cache[name]['names'] = f['names'].asstr()[:]
             while len(cache) > keep: cache.pop(next(iter(cache)))
         return cache[name]
@@ -474,8 +499,18 @@ class CachedData(torch.utils.data.Dataset):
         lattice = torch.from_numpy(np.stack(parts['lattice']))
         batch = StructureBatch(pad(parts['frac']).to(dt), Z, pad(parts['occupancy']).to(dt), lattice.to(dt), Z > 0,
                                list(parts['names']), lattice64=lattice)
-        pattern = torch.from_numpy(np.stack(parts['pattern'])).to(dt)
-        if train and c.augment: pattern = shift_and_noise(pattern, c.max_shift, c.noise, g)
+        if c.experimental is not None:                               # measured-like patterns from the stored line tables
+            tables = []
+            for it in items:
+                fname, row = self.rows[it[2]]
+                small = self._small(fname)
+                if 'lines_d' not in small: raise DeepXtalError(f"{self.folder}: this cache has no line tables (built before version 2); rebuild it")
+                a, b = small['lines_offset'][row], small['lines_offset'][row + 1]
+                tables.append((small['lines_d'][a:b], small['lines_f2m'][a:b]))
+            pattern = experimental_patterns(batch, c.experimental, g, train, tables)
+        else:
+            pattern = torch.from_numpy(np.stack(parts['pattern'])).to(dt)
+            if train and c.augment: pattern = shift_and_noise(pattern, c.max_shift, c.noise, g)
         formula = torch.from_numpy(np.stack(parts['formula'])).to(dt) if c.formula == 'fractions' else formula_vector(batch, c.formula, g)
         if parts['values'][0] is not None: target_e = torch.from_numpy(np.stack(parts['values'])).to(dt)
         else: target_e = procrystal_density_at(batch, points, c.b_iso)
@@ -503,7 +538,9 @@ def _draw(r, g, train):
     lo, hi = r
     return lo + (hi - lo)*(float(torch.rand((), generator=g)) if train else 0.5)
 
-def experimental_patterns(batch:StructureBatch, exp:ExperimentConfig, g:torch.Generator, train:bool=True)->torch.Tensor:
+def experimental_patterns(batch:StructureBatch, exp:ExperimentConfig, g:torch.Generator, train:bool=True,
+                          tables:list|None=None, # per crystal (d, Σ|F|²m) line tables (from a cache); default: simulate
+                         )->torch.Tensor:
     "(B, 2, n_Q): a simulated measured pattern on the Q grid (max = 1) and the mask of the measured Q range."
     from deep_xtal.pxrd import diffraction_lines, profile_pattern
     q = torch.linspace(*exp.q_grid[:2], int(exp.q_grid[2]), dtype=batch.dtype)
@@ -512,7 +549,8 @@ def experimental_patterns(batch:StructureBatch, exp:ExperimentConfig, g:torch.Ge
         anode = exp.anodes[int(torch.randint(len(exp.anodes), (), generator=g))] if train else exp.anodes[0]
         lam1, lam2, ratio = kalpha_doublet(anode)
         lo, hi = _draw(exp.two_theta_min, g, train), _draw(exp.two_theta_max, g, train)
-        lines = diffraction_lines(batch[i], lam1, (lo, hi), 'physical')
+        lines = diffraction_lines(batch[i], lam1, (lo, hi), 'physical') if tables is None else lines_from_table(*tables[i], lam1, (lo, hi))
+        if tables is not None: lines.intensity, lines.two_theta = lines.intensity.to(batch.dtype), lines.two_theta.to(batch.dtype)
         tt = torch.linspace(lo, hi, 4096, dtype=batch.dtype)
         prof = profile_pattern(lines, tt, U=_draw(exp.U, g, train), V=_draw(exp.V, g, train), W=_draw(exp.W, g, train),
                                crystallite_size=_draw(exp.size_nm, g, train), kalpha2=(lam2, ratio),
