@@ -394,7 +394,7 @@ def build_cache(structures,                 # iterable of (name, Structure) pair
         for j in jobs(): record(_make_shard(j))
     else:
         import multiprocessing as mp
-        with mp.get_context('spawn').Pool(workers) as pool:
+        with mp.get_context('spawn').Pool(workers, initializer=torch.set_num_threads, initargs=(1,)) as pool:   # one thread each
             for entry in pool.imap_unordered(_make_shard, jobs()): record(entry)
     bar.close()
     manifest['complete'] = True; manifest['n_shards'] = n_shards
