@@ -210,6 +210,15 @@ class EpochBatchSampler(torch.utils.data.Sampler):
         for b in range(len(self)):
             yield [(self.epoch, b, int(i)) for i in order[b*self.batch_size:(b + 1)*self.batch_size]]
 
+def _batch_start(items:list, generator_of, c:DataConfig, train:bool, B:int, dtype, device)->tuple:
+    "Common start of a batch: (epoch, batch, index) items, the batch's generator and its query points."
+    items = [it if isinstance(it, tuple) else (0, 0, it) for it in items]
+    g = generator_of(items[0][0], items[0][1])
+    gen = dict(generator=g, dtype=dtype, device=device)
+    points = (grid_query_points(B, c.per_axis, c.grid, jitter=train, **gen) if c.query == 'grid'
+              else uniform_query_points(B, c.n_query, **gen))
+    return items, g, points
+
 class CrystalData(torch.utils.data.Dataset):
     "Structures that become training batches on the fly (see `DataConfig`)."
     def __init__(self, structures:list,          # (name, Structure) pairs or Structures
@@ -232,17 +241,13 @@ class CrystalData(torch.utils.data.Dataset):
                   )->dict:
         "pattern (B, C, n_bins), formula (B, 119), points (B, P, 3), target (B, P) on the training scale, target_e (e/Å³)."
         c = self.config
-        items = [it if isinstance(it, tuple) else (0, 0, it) for it in items]
-        g = self.generator(items[0][0], items[0][1])
-        idx = [it[2] for it in items]
+        idx = [it if not isinstance(it, tuple) else it[2] for it in items]
         batch = batch_structures([(self.names[i], self.structures[i]) for i in idx], dtype=c.dtype, device=c.device)
+        items, g, points = _batch_start(items, self.generator, c, train, len(batch), batch.dtype, batch.device)
         if c.experimental is not None: pattern = experimental_patterns(batch, c.experimental, g, train)
         else:
             pattern = paper_encoding(batch, c.wavelengths, c.n_bins, c.form_factors)
             if train and c.augment: pattern = shift_and_noise(pattern, c.max_shift, c.noise, g)
-        gen = dict(generator=g, dtype=batch.dtype, device=batch.device)
-        points = (grid_query_points(len(batch), c.per_axis, c.grid, jitter=train, **gen) if c.query == 'grid'
-                  else uniform_query_points(len(batch), c.n_query, **gen))
         target_e = procrystal_density_at(batch, points, c.b_iso)
         out = dict(pattern=pattern, formula=formula_vector(batch, c.formula, g), points=points,
                    target=self.transform(target_e), target_e=target_e, index=torch.tensor(idx), names=batch.names)
@@ -475,12 +480,8 @@ class CachedData(torch.utils.data.Dataset):
     def make_batch(self, items:list, train:bool=True)->dict:
         "The same batch layout as `CrystalData.make_batch`, read from the cache."
         c = self.config
-        items = [it if isinstance(it, tuple) else (0, 0, it) for it in items]
-        g = self.generator(items[0][0], items[0][1])
         dt, B = as_dtype(c.dtype), len(items)
-        gen = dict(generator=g, dtype=dt, device='cpu')
-        points = (grid_query_points(B, c.per_axis, c.grid, jitter=train, **gen) if c.query == 'grid'
-                  else uniform_query_points(B, c.n_query, **gen))
+        items, g, points = _batch_start(items, self.generator, c, train, B, dt, 'cpu')
         ijk = ((points*c.grid).round().long() % c.grid).numpy()
         by_file = {}
         for pos, it in enumerate(items): by_file.setdefault(self.rows[it[2]][0], []).append((self.rows[it[2]][1], pos))
