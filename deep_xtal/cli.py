@@ -133,11 +133,9 @@ def _density_parser(sub):
 def density_command(a)->int:
     "Run `deep_xtal density`; returns the exit status."
     import numpy as np
-    from deep_xtal.structures import read_structures, batch_structures, conventional_standard_structure
-    inputs, named, errors = _inputs(a), [], {}
-    for it in inputs:
-        try: named += read_structures(it)
-        except StructureError as e: errors[str(it)] = str(e)
+    from deep_xtal.structures import batch_structures, conventional_standard_structure
+    from deep_xtal.pxrd import _as_named
+    named, errors = _as_named(_inputs(a))
     out = Path(a.out) if a.out else None
     kind = None if out is None else 'chgcar' if 'chgcar' in out.name.lower() else out.suffix.lower()
     if kind not in (None, 'chgcar', '.npy', '.npz', '.cube'): raise DeepXtalError(f"--out {a.out}: use .npy, .npz, .cube or a CHGCAR file name")

@@ -12,7 +12,7 @@ from pymatgen.core import Structure
 from .core import *
 from .structures import *
 from .pxrd import (form_factor_table, FormFactors, atom_b_factors, reciprocal_lattice, type_phase_sums,
-                            structure_factors, reflection_s2, structure_factor_box)
+                            structure_factors, reflection_s2, structure_factor_box, half_space_box)
 
 # %% auto #0
 __all__ = ['DEFAULT_B_ISO', 'CHUNK_POINTS', 'BOHR', 'gaussian_terms', 'check_grid_size', 'procrystal_density',
@@ -100,9 +100,7 @@ def _grid_fourier(sub:StructureBatch, b_atom, n:int, ff:FormFactors)->torch.Tens
     G, Zt, Bt = type_phase_sums(sub, lim, b_atom)
     H, K, L = lim
     dev = sub.device
-    hh = torch.arange(0, H + 1, device=dev)[:, None, None]; kk = torch.arange(-K, K + 1, device=dev)[None, :, None]
-    ll = torch.arange(-L, L + 1, device=dev)[None, None, :]
-    half = (hh > 0) | ((hh == 0) & (kk > 0)) | ((hh == 0) & (kk == 0) & (ll > 0))
+    half = half_space_box(H, K, L, dev)[3]
     idx = half[None].nonzero(as_tuple=True)
     hkl = torch.stack([idx[1], idx[2] - K, idx[3] - L], -1)
     s2 = reflection_s2(sub.lattice, idx[0], hkl)

@@ -306,14 +306,10 @@ def _write_shard(path:Path, named:list, splits:dict, config:DataConfig, grids:bo
     "Simulate one shard of (name, conventional Structure) pairs and write it; returns its manifest entry (without checksum)."
     import h5py
     batch = batch_structures(named, dtype='float64', on_error='skip')
-    rejected = dict(batch.errors)
-    ok = []
-    from deep_xtal.pxrd import form_factor_table
-    ff = form_factor_table(config.form_factors)
-    for i, nm in enumerate(batch.names):
-        try: ff.check(batch.Z[i], nm); form_factor_table('physical').check(batch.Z[i], nm); ok.append(i)
-        except StructureError as e: rejected[nm] = f"unsupported element: {e}"
-    batch = batch[ok] if len(ok) < len(batch) else batch
+    from deep_xtal.pxrd import form_factor_table, supported_only
+    rejected = dict(batch.errors)                                   # read before sub-batching, which starts a fresh error dict
+    batch, unsupported = supported_only(batch, form_factor_table(config.form_factors), form_factor_table('physical'))
+    rejected.update({nm: f"unsupported element: {e}" for nm, e in unsupported.items()})
     n = len(batch)
     tmp = path.with_suffix('.h5.partial')
     with h5py.File(tmp, 'w') as f:

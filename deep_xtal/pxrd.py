@@ -15,10 +15,11 @@ from .structures import *
 
 # %% auto #0
 __all__ = ['MOTT_BETHE', 'TWO_THETA_TOL', 'SCALED_INTENSITY_TOL', 'FormFactors', 'form_factor_table', 'reciprocal_lattice',
-           'd_spacing', 'lorentz_polarization', 'debye_waller', 'g_max', 'miller_limits', 'check_two_theta_range',
-           'atom_b_factors', 'type_phase_sums', 'reflection_s2', 'structure_factors', 'structure_factor_box', 'Lines',
-           'diffraction_lines', 'compare_with_pymatgen', 'bin_lines', 'paper_encoding', 'caglioti_fwhm',
-           'scherrer_fwhm', 'pseudo_voigt', 'profile_pattern', 'SimulationResult', 'simulate']
+           'd_spacing', 'lorentz_polarization', 'debye_waller', 'g_max', 'miller_limits', 'half_space_box',
+           'check_two_theta_range', 'atom_b_factors', 'type_phase_sums', 'reflection_s2', 'structure_factors',
+           'structure_factor_box', 'Lines', 'supported_only', 'diffraction_lines', 'compare_with_pymatgen', 'bin_lines',
+           'paper_encoding', 'caglioti_fwhm', 'scherrer_fwhm', 'pseudo_voigt', 'profile_pattern', 'SimulationResult',
+           'simulate']
 
 # %% ../nbs/02_pxrd.ipynb #8de6ab59
 MOTT_BETHE = 41.78214  # 8π²a₀ in Å, the Mott–Bethe constant of pymatgen's XRDCalculator
@@ -143,6 +144,12 @@ def miller_limits(lattice:torch.Tensor, # (B, 3, 3) lattice vectors as rows, Å
     "Per-structure bounds on the Miller indices of reflections with |g| ≤ gmax."
     lengths = torch.linalg.vector_norm(lattice.detach().double(), dim=-1)
     return torch.floor(gmax*lengths + 1e-6).long()
+
+def half_space_box(H:int, K:int, L:int, device='cpu')->tuple:
+    "Miller-index grids h = 0…H, k = −K…K, l = −L…L (broadcastable) and the mask of Friedel's half-space (h, k, l) > 0."
+    hh = torch.arange(0, H + 1, device=device)[:, None, None]; kk = torch.arange(-K, K + 1, device=device)[None, :, None]
+    ll = torch.arange(-L, L + 1, device=device)[None, None, :]
+    return hh, kk, ll, (hh > 0) | ((hh == 0) & (kk > 0)) | ((hh == 0) & (kk == 0) & (ll > 0))
 
 def check_two_theta_range(two_theta_range, # (min, max) 2θ in degrees
                          )->tuple:         # the range as two floats
@@ -310,6 +317,16 @@ def _check_batch(batch:StructureBatch, ff:FormFactors):
     if (vol < 1e-3).any(): raise StructureError(f"{name(int((vol < 1e-3).nonzero()[0]))}: the lattice has zero volume")
     for i in torch.nonzero(~ff.available.to(batch.device)[batch.Z] & batch.mask)[:, 0].unique().tolist(): ff.check(batch.Z[i], name(i))
 
+def supported_only(batch:StructureBatch, *tables:FormFactors)->tuple:
+    "The members of `batch` whose elements every table covers, and {name: reason} for the others."
+    keep, errors = [], {}
+    for i, nm in enumerate(batch.names):
+        try:
+            for t in tables: t.check(batch.Z[i], nm)
+            keep.append(i)
+        except StructureError as e: errors[nm] = str(e)
+    return (batch[keep] if len(keep) < len(batch) else batch), errors
+
 def _plan_chunks(batch:StructureBatch, limits:torch.Tensor, budget:int)->list:
     "Split the batch into chunks of similar box size whose padded work stays under `budget` elements."
     box = ((limits[:, 0] + 1)*(2*limits[:, 1] + 1)*(2*limits[:, 2] + 1)).tolist()
@@ -347,9 +364,7 @@ def diffraction_lines(batch:StructureBatch,          # B structures (use `conven
         # reflections of the half-space inside the largest limiting sphere, from float64 |g| (exact merge keys)
         R64 = reciprocal_lattice(sub.exact_lattice())
         dev = batch.device
-        hh = torch.arange(0, H + 1, device=dev)[:, None, None]; kk = torch.arange(-K, K + 1, device=dev)[None, :, None]
-        ll = torch.arange(-L, L + 1, device=dev)[None, None, :]
-        half = (hh > 0) | ((hh == 0) & (kk > 0)) | ((hh == 0) & (kk == 0) & (ll > 0))
+        hh, kk, ll, half = half_space_box(H, K, L, dev)
         M64 = R64 @ R64.transpose(-1, -2)
         q = lambda i, j: M64[:, i, j, None, None, None]
         h, k, l = hh.double(), kk.double(), ll.double()
@@ -543,11 +558,8 @@ def simulate(structures,                      # paths, CIF/POSCAR/JSON text, Str
     named, errors = _as_named(structures)
     batch = batch_structures(named, conventional=conventional, dtype=dtype, device=device, on_error='skip')
     errors.update(batch.errors)
-    keep = []
-    for i, nm in enumerate(batch.names):
-        try: ff.check(batch.Z[i], nm); keep.append(i)
-        except StructureError as e: errors[nm] = str(e)
-    batch = batch[keep] if len(keep) < len(batch) else batch
+    batch, unsupported = supported_only(batch, ff)
+    errors.update(unsupported)
     records, opts = [], dict(profile or {})
     if opts.get('kalpha2') is True:                     # resolve the anode's doublet; sticks are then computed at Kα1
         if not isinstance(wavelength, str): raise PatternError("kalpha2=True needs an anode name such as 'CuKa' as the wavelength")
