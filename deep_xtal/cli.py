@@ -12,7 +12,7 @@ from .pxrd import simulate
 from .cmed import procrystal_density, write_cube, write_chgcar, DEFAULT_B_ISO
 
 # %% auto #0
-__all__ = ['simulate_command', 'density_command', 'build_command', 'main']
+__all__ = ['simulate_command', 'density_command', 'build_command', 'train_command', 'main']
 
 # %% ../nbs/10_cli.ipynb #505bf269
 def _debye_waller_arg(values:list|None):
@@ -197,6 +197,29 @@ def build_command(a)->int:
     print(f"rejected {rep['rejected']}: " + (', '.join(f'{k} {v}' for k, v in rep['reasons'].items()) or 'none'))
     return 0
 
+# %% ../nbs/10_cli.ipynb #b7ec4ca4
+def _train_parser(sub):
+    p = sub.add_parser('train', help='train a model from a configuration file',
+                       description='Train CrystalNet as a YAML/JSON configuration says; re-running resumes.')
+    p.add_argument('--config', required=True, metavar='FILE', help='run configuration (see configs/)')
+    p.add_argument('--out', required=True, metavar='DIR', help='run folder (checkpoints and logs)')
+    p.add_argument('--restart', action='store_true', help='do not resume from DIR/last.pt')
+    p.add_argument('--max-minutes', type=float, help='stop (with a checkpoint) after this many minutes')
+    p.add_argument('--max-steps', type=int, help='stop after this many steps')
+    p.add_argument('--device', help="'cpu', 'cuda', 'cuda:1', … (default: the config's, else auto)")
+    p.add_argument('--threads', type=int, help='torch CPU threads')
+    p.add_argument('--no-progress', action='store_true', help='no progress bar')
+    p.set_defaults(func=train_command)
+    return p
+
+def train_command(a)->int:
+    "Run `deep_xtal train`; returns the exit status."
+    from deep_xtal.train import train_from_config
+    st = train_from_config(a.config, a.out, resume=not a.restart, max_minutes=a.max_minutes, max_steps=a.max_steps,
+                           device=a.device, threads=a.threads, progress=False if a.no_progress else None)
+    print(f"stopped at step {st['step']} (epoch {st['epoch']}): {st['stopped']}; best validation L1 {st['best']:.4g}; run folder {a.out}")
+    return 0
+
 # %% ../nbs/10_cli.ipynb #2b993a17
 def main(argv:list|None=None)->int:
     "The `deep_xtal` command."
@@ -205,11 +228,15 @@ def main(argv:list|None=None)->int:
     _simulate_parser(sub)
     _density_parser(sub)
     _build_parser(sub)
+    _train_parser(sub)
     a = ap.parse_args(argv)
     try: return a.func(a)
     except DeepXtalError as e:
         print(f"deep_xtal: error: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("deep_xtal: interrupted; finished work is kept (run the same command again to resume a build)", file=sys.stderr)
+        print("deep_xtal: interrupted; finished work is kept (run the same command again to resume it)", file=sys.stderr)
         return 130
+
+# %% ../nbs/10_cli.ipynb #d8a35f32
+if __name__ == '__main__' and sys.argv[0].endswith('cli.py'): sys.exit(main())
