@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_cli.ipynb #e018f7bc
 from __future__ import annotations
-import argparse, csv, json, sys
+import argparse, csv, json, os, sys
 from pathlib import Path
 from .core import *
 from .structures import EXAMPLE_DIR
@@ -12,7 +12,7 @@ from .pxrd import simulate
 from .cmed import procrystal_density, write_cube, write_chgcar, DEFAULT_B_ISO
 
 # %% auto #0
-__all__ = ['simulate_command', 'density_command', 'build_command', 'train_command', 'main']
+__all__ = ['simulate_command', 'density_command', 'build_command', 'train_command', 'eval_command', 'main']
 
 # %% ../nbs/10_cli.ipynb #505bf269
 def _debye_waller_arg(values:list|None):
@@ -217,7 +217,37 @@ def train_command(a)->int:
     from deep_xtal.train import train_from_config
     st = train_from_config(a.config, a.out, resume=not a.restart, max_minutes=a.max_minutes, max_steps=a.max_steps,
                            device=a.device, threads=a.threads, progress=False if a.no_progress else None)
-    print(f"stopped at step {st['step']} (epoch {st['epoch']}): {st['stopped']}; best validation L1 {st['best']:.4g}; run folder {a.out}")
+    if int(os.environ.get('RANK', 0)) == 0:
+        print(f"stopped at step {st['step']} (epoch {st['epoch']}): {st['stopped']}; best validation L1 {st['best']:.4g}; run folder {a.out}")
+    return 0
+
+# %% ../nbs/10_cli.ipynb #0055f2ac
+def _eval_parser(sub):
+    p = sub.add_parser('eval', help='score a checkpoint (paper and strict protocols, baselines)',
+                       description='Evaluate a checkpoint on validation crystals; writes results.json, summary.md and plots.')
+    p.add_argument('checkpoint', metavar='CHECKPOINT')
+    p.add_argument('--out', required=True, metavar='DIR')
+    p.add_argument('--data', help="run config, records file, CIF folder or cache (default: the checkpoint's run)")
+    p.add_argument('--split', help="split to score (default: the run's validation split)")
+    p.add_argument('--protocol', choices=('paper', 'strict'), default='strict', help='headline protocol (both are computed)')
+    p.add_argument('--samples', type=int, default=5, help='latent samples per crystal (default 5)')
+    p.add_argument('--limit', type=int, help='first N crystals only')
+    p.add_argument('--formula-only', metavar='CKPT', help='formula-only checkpoint scored as a baseline')
+    p.add_argument('--no-baselines', action='store_true')
+    p.add_argument('--train-limit', type=int, help='training crystals averaged for the mean-density baseline (default all)')
+    p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--device', default='cpu')
+    p.set_defaults(func=eval_command)
+    return p
+
+def eval_command(a)->int:
+    "Run `deep_xtal eval`; returns the exit status."
+    from deep_xtal.metrics import evaluate
+    summ = evaluate(a.checkpoint, a.out, a.data, a.split, a.limit, a.samples, a.formula_only, not a.no_baselines,
+                    a.train_limit, a.protocol, a.seed, a.device)
+    key = 'paper_ssim' if a.protocol == 'paper' else 'best_ssim'
+    for m, s in summ.items(): print(f"{m:<18} {a.protocol} SSIM {s[key]['mean']:.3f} (median {s[key]['median']:.3f}) over {s['n_crystals']} crystals")
+    print(f"wrote {Path(a.out)/'summary.md'} and results.json")
     return 0
 
 # %% ../nbs/10_cli.ipynb #2b993a17
@@ -229,6 +259,7 @@ def main(argv:list|None=None)->int:
     _density_parser(sub)
     _build_parser(sub)
     _train_parser(sub)
+    _eval_parser(sub)
     a = ap.parse_args(argv)
     try: return a.func(a)
     except DeepXtalError as e:

@@ -19,7 +19,7 @@ from .cmed import (DEFAULT_B_ISO, cube_rotations, rotate_grid, shift_grid, inver
 # %% auto #0
 __all__ = ['check_prediction', 'box_mean', 'ssim', 'psnr', 'paper_metrics', 'Alignment', 'apply_alignment', 'align',
            'strict_metrics', 'mean_density', 'random_structure_density', 'density_pattern', 'rwp', 'atoms_from_density',
-           'match_structures', 'crystal_metrics', 'metrics_table', 'summarize']
+           'match_structures', 'crystal_metrics', 'metrics_table', 'summarize', 'evaluate']
 
 # %% ../nbs/07_metrics.ipynb #9e2e8d5e
 def check_prediction(samples,            # (S, N, N, N) or (N, N, N) predicted densities, e/Å³
@@ -353,3 +353,128 @@ def summarize(rows:list, # dicts from `crystal_metrics`
         out[k] = dict(mean=float(v.mean()), median=float(v.median()), n=len(v)) if len(v) else dict(mean=None, median=None, n=0)
     m = [r['matched'] for r in rows if r.get('matched') is not None]
     return dict(out, match_rate=sum(m)/len(m) if m else None, n_crystals=len(rows))
+
+# %% ../nbs/07_metrics.ipynb #345c00fc
+import json
+from pathlib import Path
+
+def _structure_of(ds, i:int)->Structure:
+    "The true structure of crystal i of a `CrystalData` or `CachedData` (conventional cell, as the grids use)."
+    if hasattr(ds, 'structures'): return ds.structures[i]
+    fname, row = ds.rows[i]
+    s = ds._small(fname)
+    m = s['Z'][row] > 0
+    from deep_xtal.core import ELEMENT_SYMBOLS
+    species = [{ELEMENT_SYMBOLS[int(z)]: float(o)} for z, o in zip(s['Z'][row][m], s['occupancy'][row][m])]
+    return Structure(Lattice(s['lattice'][row]), species, s['frac'][row][m])
+
+def _eval_data(ck:dict, data, split:str|None):
+    "(train, val) datasets for an evaluation: the checkpoint's own run, or a config file / data source."
+    from dataclasses import replace
+    from deep_xtal.data import DataConfig
+    from deep_xtal.train import DataSpec, make_datasets, load_run_config, run_config
+    if data is not None and Path(data).suffix in ('.yaml', '.yml', '.json'):
+        rc = load_run_config(data); spec, batches = rc['data'], rc['batches']
+    else:
+        run = run_config(ck.get('run') or {}) if ck.get('run') else None
+        spec = run['data'] if run else DataSpec()
+        batches = DataConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in ck['batches'].items()}) if ck.get('batches') else DataConfig()
+        if data is not None: spec = replace(spec, source=str(data), records=None, where={})
+    if not spec.source: raise DeepXtalError("no evaluation data: the checkpoint names none; pass --data (a config, records file, CIF folder or cache)")
+    if split: spec = replace(spec, val_split=split)
+    train, val, _ = make_datasets(spec, batches)
+    val.config = replace(val.config, full_grid=True, augment=False)
+    train.config = replace(train.config, full_grid=True, augment=False)
+    return train, val
+
+def _mean_training_density(train, limit:int|None, batch:int=64)->torch.Tensor:
+    "Mean of the training targets (50³, e/Å³) over the first `limit` training crystals."
+    n = len(train) if limit is None else min(limit, len(train))
+    def grids():
+        for i in range(0, n, batch):
+            b = train.make_batch(list(range(i, min(i + batch, n))), train=False)
+            yield b['grid'] if 'grid' in b else procrystal_density(batch_structures([_structure_of(train, j) for j in range(i, min(i + batch, n))]), 50)
+    return mean_density(grids())
+
+def evaluate(checkpoint:str|Path,             # a checkpoint of 06_train (`best.pt` or `last.pt`)
+             out:str|Path,                    # folder for rows.jsonl, results.json, summary.md, ssim.png
+             data:str|Path|None=None,         # a run config, records file, CIF folder or cache (default: the checkpoint's run)
+             split:str|None=None,             # split to evaluate (default: the run's validation split)
+             limit:int|None=None,             # first n crystals only
+             n_samples:int=5,                 # latent samples per crystal (the paper: 5)
+             formula_only:str|Path|None=None, # checkpoint of a formula-only model, scored as a baseline
+             baselines:bool=True,             # score the mean-density and random-structure baselines
+             train_limit:int|None=None,       # training crystals averaged for the mean density (None: all)
+             protocol:str='strict',           # headline protocol of summary.md: 'paper' or 'strict' (both are always computed)
+             seed:int=0, device:str='cpu', progress:bool=True)->dict:
+    "Score a checkpoint under both protocols next to the baselines; resumable. Returns the summary per method."
+    from tqdm.auto import tqdm
+    from deep_xtal.train import load_checkpoint, predict_grid
+    if protocol not in ('paper', 'strict'): raise DeepXtalError(f"protocol must be 'paper' or 'strict', not {protocol!r}")
+    model, ck = load_checkpoint(checkpoint, device)
+    fo = load_checkpoint(formula_only, device) if formula_only else None
+    if fo is not None and fo[0].config.pattern: raise DeepXtalError(f"{formula_only}: this checkpoint uses the pattern; the formula-only baseline must be trained with model.pattern: false")
+    train, val = _eval_data(ck, data, split)
+    wl = (ck.get('batches') or {}).get('wavelengths', ['MoKa'])[0]
+    b_iso = (ck.get('batches') or {}).get('b_iso', DEFAULT_B_ISO)
+    n = len(val) if limit is None else min(limit, len(val))
+    if n == 0: raise DeepXtalError("no crystals to evaluate in the chosen split")
+    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    rows_path = out/'rows.jsonl'
+    done = [json.loads(l) for l in rows_path.read_text().splitlines()] if rows_path.exists() else []
+    seen = {(r['method'], r['name']) for r in done}
+    mean_grid = None
+    if baselines:
+        mp = out/'mean_density.pt'
+        if mp.exists(): mean_grid = torch.load(mp)
+        else: mean_grid = _mean_training_density(train, train_limit); torch.save(mean_grid, mp)
+    g = torch.Generator(device).manual_seed(seed)
+    with open(rows_path, 'a') as f:
+        for i in tqdm(range(n), desc='eval', disable=not progress):
+            name = val.names[i]
+            methods = ['model'] + (['formula only'] if fo else []) + (['mean density', 'random structure'] if baselines else [])
+            if all((m, name) in seen for m in methods): continue
+            b = val.make_batch([i], train=False)
+            s = _structure_of(val, i)
+            gt = b['grid'][0].double() if 'grid' in b else procrystal_density(batch_structures([s], dtype='float64'), 50, b_iso)[0]
+            for m in methods:
+                if (m, name) in seen: continue
+                if m == 'model': cand = predict_grid(model, b['pattern'], b['formula'], 50, n_samples, ck['transform'], generator=g)[:, 0]
+                elif m == 'formula only': cand = predict_grid(fo[0], None, b['formula'], 50, n_samples, fo[1]['transform'], generator=g)[:, 0]
+                elif m == 'mean density': cand = mean_grid[None]
+                else: cand = random_structure_density(s, 50, b_iso, seed=seed + i)[None]
+                row = dict(method=m, **crystal_metrics(cand.double(), gt, s, name, wl, b_iso))
+                f.write(json.dumps(row) + '\n'); f.flush(); done.append(row)
+    return _report(done, out, dict(checkpoint=str(checkpoint), n_crystals=n, n_samples=n_samples, protocol=protocol,
+                                   formula_only=str(formula_only) if formula_only else None, step=ck['state']['step']))
+
+_METHODS = ('model', 'formula only', 'mean density', 'random structure')
+
+def _report(rows:list, out:Path, settings:dict)->dict:
+    "Write results.json, summary.md and ssim.png from evaluation rows; returns {method: summary}."
+    by = {m: [r for r in rows if r['method'] == m] for m in _METHODS if any(r['method'] == m for r in rows)}
+    summ = {m: summarize(rs) for m, rs in by.items()}
+    (out/'results.json').write_text(json.dumps(dict(settings=settings, summary=summ, rows=rows), indent=1, default=str))
+    cols = [('paper_ssim', 'paper SSIM'), ('paper_psnr', 'paper PSNR'), ('best_ssim', 'strict best SSIM'), ('best_psnr', 'strict best PSNR'),
+            ('mean_ssim', 'strict mean SSIM'), ('mean_psnr', 'strict mean PSNR'), ('rwp', 'Rwp')]
+    fmt = lambda v: '–' if v is None else f'{v:.3f}'
+    lines = [f"# Evaluation of {settings['checkpoint']} (step {settings['step']})", '',
+             f"{settings['n_crystals']} crystals, {settings['n_samples']} latent samples; means over crystals (medians in brackets). "
+             "Paper protocol: best of the samples and of 24 rotations, SSIM and PSNR maximised separately. Strict protocol: "
+             "every sample aligned (rotation, inversion, origin shift); 'best' = the sample of lowest L2, all metrics from it; "
+             "'mean' = averaged over samples.", '',
+             '| method | ' + ' | '.join(h for _, h in cols) + ' | atoms matched |', '|---|' + '---|'*(len(cols) + 1)]
+    for m, s in summ.items():
+        lines.append(f'| {m} | ' + ' | '.join(f"{fmt(s[k]['mean'])} ({fmt(s[k]['median'])})" for k, _ in cols)
+                     + f" | {fmt(s['match_rate'])} |")
+    if 'model' in by: lines += ['', '## Per crystal (model)', '', metrics_table(by['model'])]
+    (out/'summary.md').write_text('\n'.join(lines) + '\n')
+    try:
+        import matplotlib; matplotlib.use('Agg')
+        import matplotlib.pyplot as plt
+        fig, ax = plt.subplots(figsize=(6, 3.5))
+        for m, rs in by.items(): ax.hist([r['best_ssim'] for r in rs], bins=20, range=(0, 1), histtype='step', label=m)
+        ax.set_xlabel('strict best SSIM'); ax.set_ylabel('crystals'); ax.legend(fontsize=8)
+        fig.tight_layout(); fig.savefig(out/'ssim.png', dpi=120); plt.close(fig)
+    except ImportError: pass
+    return summ

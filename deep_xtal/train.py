@@ -190,6 +190,9 @@ class Trainer:
             if self.device.type == 'cuda': self.device = torch.device('cuda', local); torch.cuda.set_device(self.device)
             if not dist.is_initialized(): dist.init_process_group('nccl' if self.device.type == 'cuda' else 'gloo')
             if c.batch_size % self.world: raise DeepXtalError(f"batch_size {c.batch_size} must be a multiple of the {self.world} ranks")
+        if model.config.norm == 'batch' and c.batch_size//self.world < 2:
+            raise DeepXtalError(f"batch norm needs at least 2 crystals per process, but batch_size {c.batch_size} over {self.world} process(es) "
+                                "gives fewer; raise batch_size or use model.norm: layer")
         self.train_data, self.val_data, self.data_hash, self.run = train_data, val_data, data_hash, run or {}
         self.module = model.to(self.device)
         self.net = self.module
