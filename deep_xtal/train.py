@@ -17,7 +17,7 @@ from .model import CrystalNet, ModelConfig
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'TrainConfig', 'DataSpec', 'run_config', 'load_run_config', 'data_hash', 'make_datasets', 'lr_at',
-           'Trainer', 'load_checkpoint', 'predict_grid', 'train_from_config']
+           'Trainer', 'load_checkpoint', 'predict_grid', 'train_from_config', 'learning_curve']
 
 # %% ../nbs/06_train.ipynb #d1e6fbed
 SCHEDULES = ('cosine_restarts', 'onecycle', 'constant')
@@ -204,7 +204,7 @@ class Trainer:
         self.opt = torch.optim.Adam(self.module.parameters(), lr=c.lr)
         self.steps_per_epoch = max(1, len(train_data)//c.batch_size)
         self.total_steps = c.max_steps or c.epochs*self.steps_per_epoch
-        self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, lambda s: lr_at(s, self.steps_per_epoch, self.total_steps, c)/c.lr)
+        self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, lambda s: lr_at(s, self.steps_per_epoch, self.total_steps, c)/c.lr if c.lr else 0.0)
         self.state = dict(step=0, epoch=0, batch=0, best=math.inf, bad=0, stopped=None)
         self.out = Path(out) if out is not None else None
         self.main = self.rank == 0
@@ -422,3 +422,23 @@ def train_from_config(config:str|Path|dict,  # a YAML/JSON file or a dict (see `
     if trainer.main: print(f"{len(train)} training and {len(val)} validation crystals; {sum(p.numel() for p in trainer.module.parameters())/1e6:.2f} M parameters; "
                            f"{trainer.total_steps} steps on {trainer.device}" + (f" × {trainer.world} ranks" if trainer.world > 1 else ''))
     return trainer.fit(resume=resume)
+
+# %% ../nbs/06_train.ipynb #ac9af45d
+def learning_curve(run:str|Path,   # a run folder with train.csv (and val.csv)
+                   path:str|Path|None=None):  # save the figure here (png, svg, pdf)
+    "Figure of the training L1 and KL and the validation L1 against the step."
+    import matplotlib.pyplot as plt
+    run = Path(run)
+    if not (run/'train.csv').exists(): raise DeepXtalError(f"{run}: no train.csv; is this a run folder of `deep_xtal train`?")
+    tr = list(csv.DictReader(open(run/'train.csv')))
+    va = list(csv.DictReader(open(run/'val.csv'))) if (run/'val.csv').exists() else []
+    fig, ax = plt.subplots(1, 2, figsize=(9, 3.2))
+    step = [int(r['step']) for r in tr]
+    ax[0].plot(step, [float(r['l1']) for r in tr], label='train L1'); ax[0].plot(step, [float(r['kl']) for r in tr], label='train KL', alpha=0.7)
+    if va: ax[0].plot([int(r['step']) for r in va], [float(r['val_l1']) for r in va], 'o-', label='val L1')
+    ax[0].set_xlabel('step'); ax[0].set_ylabel('training scale'); ax[0].set_yscale('log'); ax[0].legend(fontsize=8)
+    if va: ax[1].plot([int(r['step']) for r in va], [float(r['val_l1_e']) for r in va], 'o-', color='C2')
+    ax[1].set_xlabel('step'); ax[1].set_ylabel('validation L1, e/Å³')
+    fig.tight_layout()
+    if path is not None: fig.savefig(path, dpi=120)
+    return fig
