@@ -11,12 +11,12 @@ data loading is not timed (see bench/data.py for that).
 """
 import argparse, json, time
 import torch
-from deep_xtal.model import CrystalNet, ModelConfig
+from deep_xtal.model import CrystalNet, ModelConfig, kl_divergence
 
 def per_point_film(model, pattern, formula, points, generator=None):
     "The paper's conditioning: encoders per crystal, then FiLM on the conditioning vector repeated for every point."
     stats = model.encode(pattern, formula)
-    kl = sum(0.5*(mu**2 + (2*ls).exp() - 1 - 2*ls).mean() for mu, ls in stats)/len(stats)
+    kl = sum(kl_divergence(mu, ls) for mu, ls in stats)/len(stats)
     z = model.latents(list(stats), 1, generator)[0]                       # (B, 2·latent)
     B, P, _ = points.shape
     zp = z[:, None].expand(B, P, -1).reshape(B*P, -1)                     # repeated per point

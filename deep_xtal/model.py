@@ -5,7 +5,7 @@
 # %% ../nbs/05_model.ipynb #391cf3cd
 from __future__ import annotations
 import math
-from dataclasses import dataclass, asdict, replace
+from dataclasses import dataclass, replace
 import torch
 from torch import nn
 from .core import *

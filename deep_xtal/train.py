@@ -4,13 +4,13 @@
 
 # %% ../nbs/06_train.ipynb #79348a39
 from __future__ import annotations
-import csv, hashlib, json, math, os, random, signal, time
+import csv, hashlib, json, math, os, random, time
 from dataclasses import dataclass, asdict, field, fields, replace
 from pathlib import Path
 import numpy as np
 import torch
 from .core import *
-from .structures import structure_from_record, iter_records
+from .structures import iter_records
 from .cmed import DensityTransform
 from .data import DataConfig, CrystalData, CachedData, EpochBatchSampler, split_names, iter_named
 from .model import CrystalNet, ModelConfig
