@@ -1,6 +1,6 @@
 """Make the figure shown in README.md: corundum's simulated Cu Kα pattern, sticks and a realistic profile.
 
-    python docs/make_figures.py      # writes docs/corundum_cuka.png
+    python docs/make_figures.py      # writes docs/corundum_cuka.png (and docs/learning_curve_small_cpu.png after the small CPU run)
 """
 from pathlib import Path
 import matplotlib; matplotlib.use('Agg')
@@ -23,3 +23,11 @@ ax.set_xlabel('2θ (degrees)'); ax.set_ylabel('I / I_max'); ax.set_title('α-Al�
 ax.legend(fontsize=7, loc='upper right'); fig.tight_layout()
 out = Path(__file__).parent/'corundum_cuka.png'
 fig.savefig(out); print('wrote', out)
+
+# The learning curve of the small CPU run (BENCHMARKS.md), when its run folder is here:
+#   deep_xtal train --config configs/small_cpu.yaml --out runs/small_cpu
+run = Path(__file__).parent.parent/'runs'/'small_cpu'
+if (run/'train.csv').exists():
+    from deep_xtal.train import learning_curve
+    out = Path(__file__).parent/'learning_curve_small_cpu.png'
+    learning_curve(run, out); print('wrote', out)
