@@ -17,7 +17,7 @@ def per_point_film(model, pattern, formula, points, generator=None):
     "The paper's conditioning: encoders per crystal, then FiLM on the conditioning vector repeated for every point."
     stats = model.encode(pattern, formula)
     kl = sum(kl_divergence(mu, ls) for mu, ls in stats)/len(stats)
-    z = model.latents(list(stats), 1, generator)[0]                       # (B, 2·latent)
+    z = model.latents(stats, 1, generator)[0]                       # (B, 2·latent)
     B, P, _ = points.shape
     zp = z[:, None].expand(B, P, -1).reshape(B*P, -1)                     # repeated per point
     h0 = model.film_scale(zp)*model.point(model.features(points)).reshape(B*P, -1) + model.film_bias(zp)

@@ -439,7 +439,9 @@ def cache_report(folder:str|Path)->dict:
 
 class CachedData(torch.utils.data.Dataset):
     "Training batches streamed from a cache made by `build_cache` (augmentation on the fly)."
-    def __init__(self, folder:str|Path, split:str|None=None, config:DataConfig|None=None, seed:int=0,
+    def __init__(self, folder:str|Path,
+                 split:str|tuple|None=None,  # split label, or several (e.g. ('train', 'extraTrain')); None: all
+                 config:DataConfig|None=None, seed:int=0,
                  keep:set|None=None):  # names to keep (e.g. one crystal system); None: all of the split
         import h5py
         self.folder, self.seed = Path(folder), seed
@@ -450,12 +452,13 @@ class CachedData(torch.utils.data.Dataset):
         self.config = config or DataConfig(wavelengths=tuple(s['wavelengths']), n_bins=s['n_bins'], form_factors=s['form_factors'], grid=s['grid'], b_iso=s['b_iso'])
         self.transform = DensityTransform(self.config.transform)
         self.rows, self.names = [], []                   # (shard file, row) and name of every crystal of the split
+        splits = (split,) if isinstance(split, str) else split
         for key in sorted(self.manifest['shards']):
             e = self.manifest['shards'][key]
             if e['n'] == 0: continue
             with h5py.File(self.folder/e['file'], 'r') as f:
                 labels, names = f['split'].asstr()[:], f['names'].asstr()[:]
-            self.rows += [(e['file'], r) for r in range(e['n']) if (split is None or labels[r] == split) and (keep is None or names[r] in keep)]
+            self.rows += [(e['file'], r) for r in range(e['n']) if (split is None or labels[r] in splits) and (keep is None or names[r] in keep)]
             self.names += [names[r] for _, r in self.rows[len(self.names):]]
         self._files = {}
     def __len__(self): return len(self.rows)

@@ -19,7 +19,7 @@ from .cmed import (DEFAULT_B_ISO, cube_rotations, rotate_grid, shift_grid, inver
 # %% auto #0
 __all__ = ['check_prediction', 'box_mean', 'ssim', 'psnr', 'paper_metrics', 'Alignment', 'apply_alignment', 'align',
            'strict_metrics', 'mean_density', 'random_structure_density', 'density_pattern', 'rwp', 'atoms_from_density',
-           'match_structures', 'crystal_metrics', 'metrics_table', 'summarize', 'evaluate']
+           'match_structures', 'closure_reference', 'crystal_metrics', 'metrics_table', 'summarize', 'evaluate']
 
 # %% ../nbs/07_metrics.ipynb #9e2e8d5e
 def check_prediction(samples,            # (S, N, N, N) or (N, N, N) predicted densities, e/Å³
@@ -311,22 +311,27 @@ def match_structures(pred:Structure,  # e.g. from `atoms_from_density`
     return (False, None) if r is None else (True, float(r[0]))
 
 # %% ../nbs/07_metrics.ipynb #8d95a67e
+def closure_reference(structure:Structure, wavelength='MoKa', b_iso=DEFAULT_B_ISO)->torch.Tensor:
+    "(1024,) the structure's binned pattern with `physical` form factors and the targets' B: what `rwp` compares closures with."
+    from deep_xtal.pxrd import paper_encoding
+    return paper_encoding(batch_structures([structure], dtype='float64'), (wavelength,), 1024, form_factors='physical', debye_waller=b_iso)[0, 0]
+
 def crystal_metrics(samples:torch.Tensor,   # (S, N, N, N) latent samples, e/Å³
                     gt:torch.Tensor,        # (N, N, N) target, e/Å³
                     structure:Structure|None=None, # the true structure (the cell of the grid); enables Rwp and atom matching
                     name:str='',            # crystal name for the table
                     wavelength='MoKa',      # for the closure pattern
                     b_iso=DEFAULT_B_ISO,    # B of the target densities, Å² (the closure's reference pattern is simulated with it)
+                    reference:torch.Tensor|None=None, # (1024,) the structure's `closure_reference` when already computed
                    )->dict:                 # one flat row of metrics
     "All metrics of one crystal as one row (paper, strict best/mean, Rwp and atom match of the best sample)."
-    from deep_xtal.pxrd import paper_encoding
     p, s = paper_metrics(samples, gt), strict_metrics(samples, gt)
     row = dict(name=name, formula=structure.composition.reduced_formula if structure is not None else '',
                paper_ssim=p['ssim'], paper_psnr=p['psnr'], **{f'best_{k}': v for k, v in s['best'].items()},
                **{f'mean_{k}': v for k, v in s['mean'].items()}, rwp=None, matched=None, rms=None)
     if structure is not None:
         best = torch.as_tensor(samples).double().reshape(-1, *gt.shape)[s['best_index']]
-        ref = paper_encoding(batch_structures([structure], dtype='float64'), (wavelength,), 1024, form_factors='physical', debye_waller=b_iso)[0, 0]
+        ref = closure_reference(structure, wavelength, b_iso) if reference is None else reference
         row['rwp'] = float(rwp(ref, density_pattern(best, structure.lattice, wavelength, 1024)))
         try: row['matched'], row['rms'] = match_structures(atoms_from_density(best, structure.lattice, structure.composition), structure)
         except DeepXtalError: row['matched'] = False
@@ -437,13 +442,14 @@ def evaluate(checkpoint:str|Path,             # a checkpoint of 06_train (`best.
             b = val.make_batch([i], train=False)
             s = _structure_of(val, i)
             gt = b['grid'][0].double() if 'grid' in b else procrystal_density(batch_structures([s], dtype='float64'), 50, b_iso)[0]
+            ref = closure_reference(s, wl, b_iso)                       # one reference pattern for all the methods
             for m in methods:
                 if (m, name) in seen: continue
                 if m == 'model': cand = predict_grid(model, b['pattern'], b['formula'], 50, n_samples, ck['transform'], generator=g)[:, 0]
                 elif m == 'formula only': cand = predict_grid(fo[0], None, b['formula'], 50, n_samples, fo[1]['transform'], generator=g)[:, 0]
                 elif m == 'mean density': cand = mean_grid[None]
                 else: cand = random_structure_density(s, 50, b_iso, seed=seed + i)[None]
-                row = dict(method=m, **crystal_metrics(cand.double(), gt, s, name, wl, b_iso))
+                row = dict(method=m, **crystal_metrics(cand.double(), gt, s, name, wl, b_iso, ref))
                 f.write(json.dumps(row) + '\n'); f.flush(); done.append(row)
     return _report(done, out, dict(checkpoint=str(checkpoint), n_crystals=n, n_samples=n_samples, protocol=protocol,
                                    formula_only=str(formula_only) if formula_only else None, step=ck['state']['step']))

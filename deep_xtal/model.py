@@ -157,11 +157,11 @@ class CrystalNet(nn.Module):
         "(S, B, 2·latent) latents: μ + σ·ε per active branch (μ when not sampling), zeros for an inactive branch."
         c = self.config
         sample = c.variational if sample is None else sample and c.variational
-        mu0 = stats[0][0]
+        mu0, branch = stats[0][0], iter(stats)
         zs = []
         for on in (c.pattern, c.formula):
             if not on: zs.append(mu0.new_zeros(n_samples, *mu0.shape)); continue
-            mu, log_sigma = stats.pop(0)
+            mu, log_sigma = next(branch)
             eps = torch.randn((n_samples, *mu.shape), generator=generator, device=mu.device, dtype=mu.dtype) if sample else 0
             zs.append(mu + eps*log_sigma.exp() if sample else mu.expand(n_samples, *mu.shape))
         return torch.cat(zs, -1)
@@ -190,7 +190,7 @@ class CrystalNet(nn.Module):
         self.check_inputs(pattern, formula, points)
         stats = self.encode(pattern, formula)
         kl = sum(kl_divergence(mu, ls) for mu, ls in stats)/len(stats) if self.config.variational else points.new_zeros(())
-        return dict(pred=self.decode(self.latents(list(stats), n_samples, generator, sample), points), kl=kl)
+        return dict(pred=self.decode(self.latents(stats, n_samples, generator, sample), points), kl=kl)
 
 def kl_divergence(mu:torch.Tensor, log_sigma:torch.Tensor)->torch.Tensor:
     "KL(N(μ, σ²) ‖ N(0, 1)), averaged over latent dimensions and crystals (a scalar)."

@@ -121,10 +121,8 @@ def make_datasets(spec:DataSpec, batches:DataConfig, seed:int=0)->tuple:
     labels = _spec_names(spec)
     if (src/'manifest.json').exists():
         keep = None if labels is None else set(labels)
-        train = CachedData(src, None, batches, seed, keep=keep)
+        train = CachedData(src, tuple(spec.train_splits), batches, seed, keep=keep)
         val = CachedData(src, spec.val_split, replace(batches, augment=False), seed, keep=keep)
-        train_rows = [r for r, n in zip(train.rows, train.names) if _split_of(train, r) in spec.train_splits]
-        train.names = [n for r, n in zip(train.rows, train.names) if _split_of(train, r) in spec.train_splits]; train.rows = train_rows
     else:
         named = [(n, s) for n, s in iter_named(src) if not isinstance(s, str) and (labels is None or n in labels)]
         if labels is None or not any(labels.get(n) for n, _ in named):
@@ -135,12 +133,6 @@ def make_datasets(spec:DataSpec, batches:DataConfig, seed:int=0)->tuple:
         if lim is not None: _limit(ds, lim)
     if len(train) == 0: raise DeepXtalError(f"no training crystals in {src} for splits {spec.train_splits} and filter {spec.where}")
     return train, val, data_hash(train.names, val.names, batches)
-
-def _split_of(ds:CachedData, row)->str:
-    "Split label of one cache row."
-    labels = ds.__dict__.setdefault('_labels', {})
-    if row[0] not in labels: labels[row[0]] = ds._file(row[0])['split'].asstr()[:]
-    return labels[row[0]][row[1]]
 
 def _limit(ds, n:int):
     "Keep the first n crystals of a dataset."
@@ -161,11 +153,6 @@ def lr_at(step:int, steps_per_epoch:int, total_steps:int, c:TrainConfig)->float:
     return c.min_lr + (c.lr - c.min_lr)*0.5*(1 + math.cos(math.pi*e/T))
 
 # %% ../nbs/06_train.ipynb #eb322a5d
-def _device(name:str)->torch.device:
-    if name == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-    if name.startswith('cuda') and not torch.cuda.is_available(): raise DeepXtalError(f"device {name!r}: no CUDA GPU is visible; use --device cpu")
-    return torch.device(name)
-
 def _dist()->tuple:
     "(world size, rank, local rank) from torchrun's environment."
     return int(os.environ.get('WORLD_SIZE', 1)), int(os.environ.get('RANK', 0)), int(os.environ.get('LOCAL_RANK', 0))
@@ -184,7 +171,7 @@ class Trainer:
         c = self.config = (config or TrainConfig()).check()
         self.world, self.rank, local = _dist()
         if c.threads: torch.set_num_threads(c.threads)
-        self.device = _device(c.device)
+        self.device = as_device(None if c.device == 'auto' else c.device)
         if self.world > 1:
             import torch.distributed as dist
             if self.device.type == 'cuda': self.device = torch.device('cuda', local); torch.cuda.set_device(self.device)
