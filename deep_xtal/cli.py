@@ -12,7 +12,8 @@ from .pxrd import simulate
 from .cmed import procrystal_density, write_cube, write_chgcar, DEFAULT_B_ISO
 
 # %% auto #0
-__all__ = ['simulate_command', 'density_command', 'build_command', 'train_command', 'eval_command', 'main']
+__all__ = ['simulate_command', 'density_command', 'build_command', 'train_command', 'eval_command', 'solve_command',
+           'demo_command', 'view_command', 'main']
 
 # %% ../nbs/10_cli.ipynb #505bf269
 def _debye_waller_arg(values:list|None):
@@ -250,6 +251,99 @@ def eval_command(a)->int:
     print(f"wrote {Path(a.out)/'summary.md'} and results.json")
     return 0
 
+# %% ../nbs/10_cli.ipynb #d4eeffa7
+def _solve_parser(sub):
+    p = sub.add_parser('solve', help='electron density from a measured powder pattern and a formula',
+                       description='Read a measured powder pattern, infer the electron density (mean, uncertainty, best sample) with '
+                                   'a pretrained model, and write .npy, .cube, CHGCAR, CIF, PNG, an offline HTML view and report.json.')
+    p.add_argument('pattern', metavar='PATTERN', help='.xy/.xye/.dat/.csv/.txt columns or GSAS .gsas/.gsa/.fxye')
+    p.add_argument('--formula', required=True, help="chemical formula (LaB6) or the elements only ('La B')")
+    p.add_argument('--wavelength', help='anode (CuKa = Kα1+Kα2), one line (CuKa1) or λ in Å; needed for 2θ data')
+    p.add_argument('--axis', choices=('two_theta', 'q'), help="the first column's quantity (default: from the header, else 2θ)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument('--cell', nargs=6, type=float, metavar=('A', 'B', 'C', 'ALPHA', 'BETA', 'GAMMA'), help='conventional cell, Å and degrees')
+    g.add_argument('--cif', metavar='FILE', help='CIF giving the cell (with atoms: also the reference)')
+    p.add_argument('--reference', metavar='CIF', help='known structure to compare the prediction with')
+    p.add_argument('--samples', type=int, default=16, help='latent samples (default 16)')
+    p.add_argument('--grid', type=int, default=50, help='grid points per axis (default 50)')
+    p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--kalpha2', choices=('keep', 'strip'), default='keep', help='keep the Kα2 doublet (default) or strip it (Rachinger)')
+    p.add_argument('--no-background', action='store_true', help='do not remove the background (SNIP)')
+    p.add_argument('--checkpoint', metavar='FILE', help='solver model (default: the bundled one)')
+    p.add_argument('--out', metavar='DIR', help='output folder (default: <pattern name>_solved)')
+    p.add_argument('--no-html', action='store_true', help='skip the 3-D HTML view')
+    p.add_argument('--device', default='cpu')
+    p.set_defaults(func=solve_command)
+    return p
+
+def _print_report(rep:dict, out:Path):
+    "The headline of a solve report."
+    d = rep['density']
+    print(f"density: {d['grid'][0]}³ grid, mean {d['mean_of_mean']:.3f} e/Å³, mean uncertainty (std) {d['mean_std']:.3f} e/Å³")
+    if rep.get('closure'): print(f"closure: Rwp {rep['closure']['rwp_best']:.3f} (best of {len(rep['closure']['rwp_samples'])} samples)")
+    if rep.get('atoms'): print(f"atoms: {rep['atoms']['formula']} → {out/'atoms.cif'}")
+    c = rep.get('comparison')
+    if c:
+        print(f"vs {c['reference']}: paper SSIM {c['paper']['ssim']:.3f} / PSNR {c['paper']['psnr']:.1f} dB; strict mean SSIM "
+              f"{c['strict']['mean']['ssim']:.3f}, best {c['strict']['best']['ssim']:.3f}; constant baseline {c['constant_ssim']:.3f}"
+              + (f"; atoms matched: {c['atoms']['matched']}" if 'atoms' in c else ''))
+    for w in rep.get('warnings', []): print(f"warning: {w}")
+
+def solve_command(a)->int:
+    "Run `deep_xtal solve`; returns the exit status."
+    from deep_xtal.solve import solve, write_outputs
+    out = Path(a.out) if a.out else Path(f"{Path(a.pattern).stem}_solved")
+    sol = solve(a.pattern, a.formula, a.wavelength, a.cell, a.cif, a.reference, a.checkpoint, a.samples, a.grid, a.seed,
+                not a.no_background, a.kalpha2, a.axis, a.device)
+    rep = write_outputs(sol, out, html=not a.no_html)
+    _print_report(rep, out)
+    print(f"wrote {len(rep['files'])} files to {out}/ (open view.html, or: deep_xtal view {out})")
+    return 0
+
+def _demo_parser(sub):
+    p = sub.add_parser('demo', help='solve the bundled example (NaCl, simulated Cu Kα pattern) with the bundled model',
+                       description='Run `solve` on the bundled NaCl example pattern and write every output.')
+    p.add_argument('--out', default='deep_xtal_demo', metavar='DIR', help='output folder (default: deep_xtal_demo)')
+    p.add_argument('--samples', type=int, default=16)
+    p.set_defaults(func=demo_command)
+    return p
+
+def demo_command(a)->int:
+    "Run `deep_xtal demo`; returns the exit status."
+    from deep_xtal.solve import demo, DEMO_PATTERN
+    print(f"deep_xtal demo: solving the bundled {DEMO_PATTERN} (formula NaCl, Cu Kα, cell from the bundled NaCl.cif)")
+    rep = demo(a.out, a.samples)
+    _print_report(rep, Path(a.out))
+    print(f"wrote {len(rep['files'])} files to {a.out}/ — open {Path(a.out)/'view.html'} for the 3-D view")
+    return 0
+
+def _view_parser(sub):
+    p = sub.add_parser('view', help="open a solve result's offline 3-D view",
+                       description="Open RESULT_DIR/view.html in the web browser, or render it to a PNG with headless Chromium.")
+    p.add_argument('result', metavar='RESULT_DIR')
+    p.add_argument('--png', metavar='FILE', help='render a screenshot instead of opening a browser')
+    p.add_argument('--no-browser', action='store_true', help='only print the path and the headline')
+    p.set_defaults(func=view_command)
+    return p
+
+def view_command(a)->int:
+    "Run `deep_xtal view`; returns the exit status."
+    d = Path(a.result)
+    page, rpath = d/'view.html', d/'report.json'
+    if not rpath.exists(): raise DeepXtalError(f"{d}: no report.json; give a folder written by `deep_xtal solve` or `deep_xtal demo`")
+    if not page.exists(): raise DeepXtalError(f"{d}: no view.html (solved with --no-html); solve again without --no-html")
+    _print_report(json.loads(rpath.read_text()), d)
+    if a.png:
+        from deep_xtal.viz import render_png, image_coverage
+        render_png(page, a.png)
+        cov = image_coverage(a.png)
+        print(f"rendered {a.png}: {100*cov['changed']:.1f} % of pixels drawn, {100*cov['hue']:.1f} % isosurface colour")
+    elif not a.no_browser:
+        import webbrowser
+        if not webbrowser.open(page.resolve().as_uri()): print(f"no web browser found; open {page.resolve()} yourself")
+    print(f"view: {page.resolve()}")
+    return 0
+
 # %% ../nbs/10_cli.ipynb #2b993a17
 def main(argv:list|None=None)->int:
     "The `deep_xtal` command."
@@ -260,6 +354,9 @@ def main(argv:list|None=None)->int:
     _build_parser(sub)
     _train_parser(sub)
     _eval_parser(sub)
+    _solve_parser(sub)
+    _demo_parser(sub)
+    _view_parser(sub)
     a = ap.parse_args(argv)
     try: return a.func(a)
     except DeepXtalError as e:

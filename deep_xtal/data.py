@@ -17,18 +17,20 @@ from .pxrd import paper_encoding
 from .cmed import procrystal_density_at, DensityTransform, DEFAULT_B_ISO
 
 # %% auto #0
-__all__ = ['FORMULA_MODES', 'CACHE_VERSION', 'formula_vector', 'grid_query_points', 'uniform_query_points', 'shift_and_noise',
-           'Selection', 'crystal_system', 'filter_structures', 'deduplicate', 'split_names', 'select_structures',
-           'DataConfig', 'EpochBatchSampler', 'CrystalData', 'data_loader', 'line_table', 'lines_from_table',
-           'build_cache', 'iter_named', 'record_splits', 'cache_report', 'CachedData', 'ExperimentConfig',
-           'experimental_patterns', 'random_crystals', 'mp_structures']
+__all__ = ['FORMULA_MODES', 'MIXED_PRESENCE', 'CACHE_VERSION', 'LINE_FLOOR', 'formula_vector', 'grid_query_points',
+           'uniform_query_points', 'shift_and_noise', 'Selection', 'crystal_system', 'filter_structures', 'deduplicate',
+           'split_names', 'select_structures', 'DataConfig', 'EpochBatchSampler', 'CrystalData', 'data_loader',
+           'line_table', 'lines_from_table', 'build_cache', 'iter_named', 'record_splits', 'cache_report',
+           'add_line_tables', 'CachedData', 'ExperimentConfig', 'experimental_patterns', 'random_crystals',
+           'mp_structures']
 
 # %% ../nbs/04_data.ipynb #9470dfec
-FORMULA_MODES = ('fractions', 'presence', 'drop_one', 'none')
+FORMULA_MODES = ('fractions', 'presence', 'drop_one', 'none', 'mixed')
+MIXED_PRESENCE = 0.3   # share of 'mixed' training crystals given only their elements
 
 def formula_vector(batch:StructureBatch,          # B structures
-                   mode:str='fractions',          # 'fractions', 'presence', 'drop_one' or 'none'
-                   generator:torch.Generator|None=None, # picks the dropped element in 'drop_one'
+                   mode:str='fractions',          # 'fractions', 'presence', 'drop_one', 'none' or 'mixed'
+                   generator:torch.Generator|None=None, # picks the dropped element in 'drop_one' and the kind in 'mixed'
                   )->torch.Tensor:                # (B, 119), indexed by Z
     "Composition of each structure as the paper's 119-vector."
     if mode not in FORMULA_MODES: raise DeepXtalError(f"formula mode must be one of {FORMULA_MODES}, not {mode!r}")
@@ -38,6 +40,9 @@ def formula_vector(batch:StructureBatch,          # B structures
     if mode == 'none': return torch.zeros_like(counts)
     if mode == 'fractions': return counts/counts.sum(1, keepdim=True)
     present = (counts > 0).to(counts.dtype)
+    if mode == 'mixed':
+        only = torch.rand(B, generator=generator, device='cpu' if generator is None else generator.device).to(counts.device) < MIXED_PRESENCE
+        return torch.where(only[:, None], present/present.sum(1, keepdim=True), counts/counts.sum(1, keepdim=True))
     if mode == 'drop_one':
         n = present.sum(1)
         score = torch.rand(present.shape, generator=generator, device=present.device if generator is None else generator.device).to(present.device)
@@ -184,7 +189,7 @@ class DataConfig:
     wavelengths: tuple = ('MoKa',)       # one pattern channel per wavelength
     n_bins: int = 1024                   # bins over 0–180° 2θ
     form_factors: str = 'pymatgen'       # patterns as the paper made them
-    formula: str = 'fractions'           # 'fractions', 'presence', 'drop_one' or 'none'
+    formula: str = 'fractions'           # 'fractions', 'presence', 'drop_one', 'none' or 'mixed' (see `formula_vector`)
     query: str = 'grid'                  # 'grid' (the paper's jittered 10³, snapped to the grid) or 'uniform'
     per_axis: int = 10                   # query grid per axis ('grid')
     n_query: int = 1000                  # query points per crystal ('uniform')
@@ -198,6 +203,17 @@ class DataConfig:
     experimental: object = None          # an `ExperimentConfig`: measured-like patterns on a Q grid instead of binned sticks
     dtype: str = 'float32'
     device: str = 'cpu'
+    def __post_init__(self):                 # configs read from YAML/JSON or checkpoints give `experimental` as a dict or True
+        e = self.experimental
+        if e is True or isinstance(e, dict):
+            self.experimental = ExperimentConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in (e if isinstance(e, dict) else {}).items()})
+        elif e is not None and e is not False and not isinstance(e, ExperimentConfig):
+            raise DeepXtalError(f"DataConfig.experimental must be an ExperimentConfig, a dict of its fields, true or null; got {e!r}")
+        if e is False: self.experimental = None
+    def input_shape(self)->tuple:
+        "(channels, bins) of the network's pattern input: wavelengths × n_bins, or (pattern, mask) × Q points when experimental."
+        if self.experimental is not None: return 2, int(self.experimental.q_grid[2])
+        return len(self.wavelengths), self.n_bins
 
 class EpochBatchSampler(torch.utils.data.Sampler):
     "Batches of indices, shuffled per epoch from a seed; each item is (epoch, batch number, index)."
@@ -209,6 +225,10 @@ class EpochBatchSampler(torch.utils.data.Sampler):
         order = torch.randperm(self.n, generator=torch.Generator().manual_seed(self.seed*1_000_003 + self.epoch)) if self.shuffle else torch.arange(self.n)
         for b in range(len(self)):
             yield [(self.epoch, b, int(i)) for i in order[b*self.batch_size:(b + 1)*self.batch_size]]
+
+def _formula_mode(c:DataConfig, train:bool)->str:
+    "The formula mode of a batch: a 'mixed' configuration validates on fractions."
+    return 'fractions' if c.formula == 'mixed' and not train else c.formula
 
 def _batch_start(items:list, generator_of, c:DataConfig, train:bool, B:int, dtype, device)->tuple:
     "Common start of a batch: (epoch, batch, index) items, the batch's generator and its query points."
@@ -249,7 +269,7 @@ class CrystalData(torch.utils.data.Dataset):
             pattern = paper_encoding(batch, c.wavelengths, c.n_bins, c.form_factors)
             if train and c.augment: pattern = shift_and_noise(pattern, c.max_shift, c.noise, g)
         target_e = procrystal_density_at(batch, points, c.b_iso)
-        out = dict(pattern=pattern, formula=formula_vector(batch, c.formula, g), points=points,
+        out = dict(pattern=pattern, formula=formula_vector(batch, _formula_mode(c, train), g), points=points,
                    target=self.transform(target_e), target_e=target_e, index=torch.tensor(idx), names=batch.names)
         if c.full_grid:
             from deep_xtal.cmed import procrystal_density
@@ -437,6 +457,29 @@ def cache_report(folder:str|Path)->dict:
                 rejected=len(rejected), reasons={r: sum(v.split(':')[0] == r for v in rejected.values())
                                                  for r in sorted({v.split(':')[0] for v in rejected.values()})})
 
+def add_line_tables(folder:str|Path, progress:bool=True)->int:
+    "Upgrade a version-1 cache in place: add each shard's line tables (`line_table`) and update the manifest; returns shards changed."
+    import h5py
+    from tqdm.auto import tqdm
+    folder = Path(folder)
+    mpath = folder/'manifest.json'
+    if not mpath.exists(): raise DeepXtalError(f"{folder}: not a cache folder (no manifest.json); build one with `deep_xtal build`")
+    manifest, changed = json.loads(mpath.read_text()), 0
+    for key, e in tqdm(sorted(manifest['shards'].items()), desc='line tables', unit='shard', disable=not progress):
+        path = folder/e['file']
+        with h5py.File(path, 'r+') as f:
+            if 'lines_d' in f or e['n'] == 0: continue
+            lat = torch.from_numpy(f['lattice'][:])
+            Z = torch.from_numpy(f['Z'][:].astype(np.int64))
+            batch = StructureBatch(torch.from_numpy(f['frac'][:]).double(), Z, torch.from_numpy(f['occupancy'][:]).double(),
+                                   lat.double(), Z > 0, list(f['names'].asstr()[:]), lattice64=lat.double())
+            d, f2m, offset = line_table(batch)
+            f.create_dataset('lines_d', data=d.numpy().astype(np.float32)); f.create_dataset('lines_f2m', data=f2m.numpy().astype(np.float32))
+            f.create_dataset('lines_offset', data=offset.numpy()); f.attrs['version'] = CACHE_VERSION
+        e.update(bytes=path.stat().st_size, sha256=_sha256(path)); changed += 1
+        mpath.with_suffix('.tmp').write_text(json.dumps(manifest)); mpath.with_suffix('.tmp').rename(mpath)   # resumable per shard
+    return changed
+
 class CachedData(torch.utils.data.Dataset):
     "Training batches streamed from a cache made by `build_cache` (augmentation on the fly)."
     def __init__(self, folder:str|Path,
@@ -468,7 +511,7 @@ class CachedData(torch.utils.data.Dataset):
         if name not in self._files: self._files[name] = h5py.File(self.folder/name, 'r')   # opened per worker process
         return self._files[name]
     generator = CrystalData.generator
-    def _small(self, name, keep:int=8):
+    def _small(self, name, keep:int=64):
         "The small per-crystal arrays of a shard, read whole and kept for the `keep` most recent shards."
         cache = self.__dict__.setdefault('_small_cache', {})
         if name not in cache:
@@ -513,7 +556,8 @@ class CachedData(torch.utils.data.Dataset):
         else:
             pattern = torch.from_numpy(np.stack(parts['pattern'])).to(dt)
             if train and c.augment: pattern = shift_and_noise(pattern, c.max_shift, c.noise, g)
-        formula = torch.from_numpy(np.stack(parts['formula'])).to(dt) if c.formula == 'fractions' else formula_vector(batch, c.formula, g)
+        mode = _formula_mode(c, train)
+        formula = torch.from_numpy(np.stack(parts['formula'])).to(dt) if mode == 'fractions' else formula_vector(batch, mode, g)
         if parts['values'][0] is not None: target_e = torch.from_numpy(np.stack(parts['values'])).to(dt)
         else: target_e = procrystal_density_at(batch, points, c.b_iso)
         out = dict(pattern=pattern, formula=formula, points=points, target=self.transform(target_e), target_e=target_e,
@@ -540,6 +584,16 @@ def _draw(r, g, train):
     lo, hi = r
     return lo + (hi - lo)*(float(torch.rand((), generator=g)) if train else 0.5)
 
+LINE_FLOOR = 1e-3   # lines weaker than this fraction of the strongest are left out of measured-like profiles (below any counting noise drawn)
+
+def _strong_lines(lines, floor:float):
+    "The lines of one crystal at least `floor` × the strongest (profiles cost ∝ lines; weak high-angle lines of big cells are invisible)."
+    from deep_xtal.pxrd import Lines
+    sel = lines.intensity >= floor*lines.intensity.max()
+    pick = lambda t: None if t is None else t[sel]
+    return Lines(pick(lines.two_theta), pick(lines.d_spacing), pick(lines.intensity), pick(lines.hkl), pick(lines.multiplicity),
+                 pick(lines.batch), lines.n_structures, lines.wavelength, lines.names, pick(lines.two_theta64))
+
 def experimental_patterns(batch:StructureBatch, exp:ExperimentConfig, g:torch.Generator, train:bool=True,
                           tables:list|None=None, # per crystal (d, Σ|F|²m) line tables (from a cache); default: simulate
                          )->torch.Tensor:
@@ -553,17 +607,14 @@ def experimental_patterns(batch:StructureBatch, exp:ExperimentConfig, g:torch.Ge
         lo, hi = _draw(exp.two_theta_min, g, train), _draw(exp.two_theta_max, g, train)
         lines = diffraction_lines(batch[i], lam1, (lo, hi), 'physical') if tables is None else lines_from_table(*tables[i], lam1, (lo, hi))
         if tables is not None: lines.intensity, lines.two_theta = lines.intensity.to(batch.dtype), lines.two_theta.to(batch.dtype)
-        tt = torch.linspace(lo, hi, 4096, dtype=batch.dtype)
-        prof = profile_pattern(lines, tt, U=_draw(exp.U, g, train), V=_draw(exp.V, g, train), W=_draw(exp.W, g, train),
+        lines = _strong_lines(lines, LINE_FLOOR)
+        inside = (q >= two_theta_to_q(lo, lam1)) & (q <= two_theta_to_q(hi, lam1))     # the measured window on the Q grid
+        prof = profile_pattern(lines, q[inside], 'q', U=_draw(exp.U, g, train), V=_draw(exp.V, g, train), W=_draw(exp.W, g, train),
                                crystallite_size=_draw(exp.size_nm, g, train), kalpha2=(lam2, ratio),
                                zero_shift=_draw(exp.zero_shift, g, train) if train else 0.,
                                background=[_draw(exp.background, g, train), -_draw(exp.background, g, train)/2],
                                poisson_counts=_draw(exp.counts, g, train) if train else None, generator=g)[0]
-        qs = two_theta_to_q(tt, lam1)
-        inside = (q >= qs[0]) & (q <= qs[-1])
-        j = torch.searchsorted(qs, q.clamp(qs[0], qs[-1])).clamp(1, len(qs) - 1)
-        w = (q - qs[j - 1])/(qs[j] - qs[j - 1])
-        y = torch.where(inside, prof[j - 1]*(1 - w) + prof[j]*w, 0)
+        y = torch.zeros_like(q); y[inside] = prof
         out[i, 0] = y/y.max().clamp(min=1e-12); out[i, 1] = inside.to(batch.dtype)
     return out
 

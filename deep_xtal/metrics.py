@@ -12,14 +12,15 @@ from pymatgen.core import Structure, Lattice, Composition
 from . import core
 from .core import DeepXtalError, StructureError, PatternError
 from .structures import check_structure, batch_structures
-from .pxrd import reciprocal_lattice, lorentz_polarization, half_space_box, bin_lines, _merge_lines
+from .pxrd import reciprocal_lattice, lorentz_polarization, half_space_box, bin_lines, _merge_lines, Lines
 from .cmed import (DEFAULT_B_ISO, cube_rotations, rotate_grid, shift_grid, invert_grid, procrystal_density,
                             grid_structure_factors)
 
 # %% auto #0
 __all__ = ['check_prediction', 'box_mean', 'ssim', 'psnr', 'paper_metrics', 'Alignment', 'apply_alignment', 'align',
-           'strict_metrics', 'mean_density', 'random_structure_density', 'density_pattern', 'rwp', 'atoms_from_density',
-           'match_structures', 'closure_reference', 'crystal_metrics', 'metrics_table', 'summarize', 'evaluate']
+           'strict_metrics', 'mean_density', 'random_structure_density', 'density_lines', 'density_pattern', 'rwp',
+           'atoms_from_density', 'match_structures', 'closure_reference', 'crystal_metrics', 'metrics_table',
+           'summarize', 'evaluate']
 
 # %% ../nbs/07_metrics.ipynb #9e2e8d5e
 def check_prediction(samples,            # (S, N, N, N) or (N, N, N) predicted densities, e/Å³
@@ -204,16 +205,14 @@ def _as_lattices(lattice, B:int)->torch.Tensor:
         raise DeepXtalError(f"lattice must be (3, 3) or (B, 3, 3) vectors as rows in Å, got shape {tuple(L.shape)}")
     return L.expand(B, 3, 3) if L.dim() == 2 else L
 
-def density_pattern(rho:torch.Tensor,     # (N, N, N) or (B, N, N, N) densities, e/Å³
-                    lattice,              # (3, 3) or (B, 3, 3) lattice rows (Å), a pymatgen Lattice or Structure
-                    wavelength='MoKa',    # anode line name or λ in Å
-                    n_bins:int=1024,      # bins over 0–180° 2θ
-                    b_iso:float|None=None,# divide out the procrystal's Debye–Waller factor exp(−2 B s²), B in Å²
-                   )->torch.Tensor:       # (n_bins,) or (B, n_bins) binned pattern, strongest bin = 1
-    "The powder pattern diffracted by a grid density, binned like `pxrd.paper_encoding`."
+def density_lines(rho:torch.Tensor,     # (N, N, N) or (B, N, N, N) densities, e/Å³
+                  lattice,              # (3, 3) or (B, 3, 3) lattice rows (Å), a pymatgen Lattice or Structure
+                  wavelength='MoKa',    # anode line name or λ in Å
+                  b_iso:float|None=None,# divide out the procrystal's Debye–Waller factor exp(−2 B s²), B in Å²
+                 )->Lines:              # merged stick lines (strongest = 100) up to the grid's Nyquist limit
+    "The stick lines diffracted by a grid density: |F(hkl)|² from its FFT (03_cmed) times Lorentz-polarisation, merged like 02_pxrd."
     rho = torch.as_tensor(rho).detach().double().cpu()
-    single = rho.dim() == 3
-    rho = rho[None] if single else rho
+    rho = rho[None] if rho.dim() == 3 else rho
     if rho.dim() != 4 or len(set(rho.shape[1:])) != 1: raise DeepXtalError(f"rho must be (N, N, N) or (B, N, N, N), got {tuple(rho.shape)}")
     if not torch.isfinite(rho).all(): raise DeepXtalError("rho contains NaN or inf values; check the model output")
     B, N, lam = rho.shape[0], rho.shape[-1], core.wavelength(wavelength)
@@ -230,8 +229,17 @@ def density_pattern(rho:torch.Tensor,     # (N, N, N) or (B, N, N, N) densities,
     I = 2*F[b, h[:, 0] % N, h[:, 1] % N, h[:, 2] % N].abs()**2*lorentz_polarization(theta)
     if b_iso: I = I*torch.exp(2*b_iso*g**2/4)
     tt = torch.rad2deg(2*theta)
-    out = bin_lines(_merge_lines(b, h, tt, tt, g, I, B, lam, True, H), n_bins, (0, 180))
-    return out[0] if single else out
+    return _merge_lines(b, h, tt, tt, g, I, B, lam, True, H)
+
+def density_pattern(rho:torch.Tensor,     # (N, N, N) or (B, N, N, N) densities, e/Å³
+                    lattice,              # (3, 3) or (B, 3, 3) lattice rows (Å), a pymatgen Lattice or Structure
+                    wavelength='MoKa',    # anode line name or λ in Å
+                    n_bins:int=1024,      # bins over 0–180° 2θ
+                    b_iso:float|None=None,# divide out the procrystal's Debye–Waller factor exp(−2 B s²), B in Å²
+                   )->torch.Tensor:       # (n_bins,) or (B, n_bins) binned pattern, strongest bin = 1
+    "The powder pattern diffracted by a grid density (`density_lines`), binned like `pxrd.paper_encoding`."
+    out = bin_lines(density_lines(rho, lattice, wavelength, b_iso), n_bins, (0, 180))
+    return out[0] if torch.as_tensor(rho).dim() == 3 else out
 
 def rwp(y_obs:torch.Tensor,   # (..., n) observed pattern
         y_calc:torch.Tensor,  # (..., n) calculated pattern (broadcast against y_obs), scaled by least squares

@@ -402,8 +402,8 @@ def train_from_config(config:str|Path|dict,  # a YAML/JSON file or a dict (see `
     rc['train'] = replace(rc['train'], **{k: v for k, v in overrides.items() if v is not None}).check()
     train, val, h = make_datasets(rc['data'], rc['batches'], rc['train'].seed)
     m = rc['model']
-    if m.n_bins != rc['batches'].n_bins or m.n_channels != len(rc['batches'].wavelengths):
-        rc['model'] = m = replace(m, n_bins=rc['batches'].n_bins, n_channels=len(rc['batches'].wavelengths))
+    C, n_bins = rc['batches'].input_shape()
+    if (m.n_channels, m.n_bins) != (C, n_bins): rc['model'] = m = replace(m, n_bins=n_bins, n_channels=C)
     torch.manual_seed(rc['train'].seed)
     trainer = Trainer(CrystalNet(m), train, val, rc['train'], out, h, rc)
     if trainer.main: print(f"{len(train)} training and {len(val)} validation crystals; {sum(p.numel() for p in trainer.module.parameters())/1e6:.2f} M parameters; "
