@@ -399,10 +399,9 @@ def write_chgcar(path:str|Path, structure:Structure, rho)->Path:
     return Path(path)
 
 def write_cube(path:str|Path, structure:Structure, rho)->Path:
-    "Write ρ (e/Å³, any grid) with its structure as a Gaussian cube file (values in e/bohr³, coordinates in bohr)."
-    from pymatgen.io.common import VolumetricData
-    rho = np.asarray(torch.as_tensor(rho).detach().cpu().double())
-    VolumetricData(structure, {'total': rho*BOHR**3}).to_cube(str(path), comment='electron density, e/bohr^3 (deep_xtal)')
+    "Write ρ (e/Å³, any grid) with its structure as a Gaussian cube file (values in e/bohr³, coordinates in bohr; 09_viz's `cube_text`)."
+    from deep_xtal.viz import cube_text
+    Path(path).write_text(cube_text(rho, structure.lattice, structure, 'electron density, e/bohr^3 (deep_xtal)'))
     return Path(path)
 
 # %% ../nbs/03_cmed.ipynb #22f65ee6

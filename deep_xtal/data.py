@@ -320,7 +320,8 @@ def lines_from_table(d:torch.Tensor, f2m:torch.Tensor, # one crystal's line tabl
     I = f2m[sel]*lorentz_polarization(theta[sel])
     n = int(sel.sum())
     z = torch.zeros(n, dtype=torch.long)
-    return Lines(tt[sel], d[sel], I/I.max().clamp(min=1e-300)*100, torch.zeros(n, 3, dtype=torch.long), z, z, 1, lam, [], tt[sel])
+    top = I.max().clamp(min=1e-300) if n else 1.                 # no line in the window: an empty set
+    return Lines(tt[sel], d[sel], I/top*100, torch.zeros(n, 3, dtype=torch.long), z, z, 1, lam, [], tt[sel])
 
 def _write_shard(path:Path, named:list, splits:dict, config:DataConfig, grids:bool)->dict:
     "Simulate one shard of (name, conventional Structure) pairs and write it; returns its manifest entry (without checksum)."
@@ -589,6 +590,7 @@ LINE_FLOOR = 1e-3   # lines weaker than this fraction of the strongest are left 
 def _strong_lines(lines, floor:float):
     "The lines of one crystal at least `floor` × the strongest (profiles cost ∝ lines; weak high-angle lines of big cells are invisible)."
     from deep_xtal.pxrd import Lines
+    if len(lines.intensity) == 0: return lines
     sel = lines.intensity >= floor*lines.intensity.max()
     pick = lambda t: None if t is None else t[sel]
     return Lines(pick(lines.two_theta), pick(lines.d_spacing), pick(lines.intensity), pick(lines.hkl), pick(lines.multiplicity),
@@ -609,12 +611,14 @@ def experimental_patterns(batch:StructureBatch, exp:ExperimentConfig, g:torch.Ge
         if tables is not None: lines.intensity, lines.two_theta = lines.intensity.to(batch.dtype), lines.two_theta.to(batch.dtype)
         lines = _strong_lines(lines, LINE_FLOOR)
         inside = (q >= two_theta_to_q(lo, lam1)) & (q <= two_theta_to_q(hi, lam1))     # the measured window on the Q grid
+        y = torch.zeros_like(q)
+        if int(inside.sum()) < 2: out[i, 1] = inside.to(batch.dtype); continue     # a window off the grid: nothing measured
         prof = profile_pattern(lines, q[inside], 'q', U=_draw(exp.U, g, train), V=_draw(exp.V, g, train), W=_draw(exp.W, g, train),
                                crystallite_size=_draw(exp.size_nm, g, train), kalpha2=(lam2, ratio),
                                zero_shift=_draw(exp.zero_shift, g, train) if train else 0.,
                                background=[_draw(exp.background, g, train), -_draw(exp.background, g, train)/2],
                                poisson_counts=_draw(exp.counts, g, train) if train else None, generator=g)[0]
-        y = torch.zeros_like(q); y[inside] = prof
+        y[inside] = prof
         out[i, 0] = y/y.max().clamp(min=1e-12); out[i, 1] = inside.to(batch.dtype)
     return out
 

@@ -445,7 +445,7 @@ def evaluate(checkpoint:str|Path,             # a checkpoint of 06_train (`best.
     with open(rows_path, 'a') as f:
         for i in tqdm(range(n), desc='eval', disable=not progress):
             name = val.names[i]
-            methods = ['model'] + (['formula only'] if fo else []) + (['mean density', 'random structure'] if baselines else [])
+            methods = ['model'] + (['formula only'] if fo else []) + (['cell mean', 'mean density', 'random structure'] if baselines else [])
             if all((m, name) in seen for m in methods): continue
             b = val.make_batch([i], train=False)
             s = _structure_of(val, i)
@@ -455,6 +455,7 @@ def evaluate(checkpoint:str|Path,             # a checkpoint of 06_train (`best.
                 if (m, name) in seen: continue
                 if m == 'model': cand = predict_grid(model, b['pattern'], b['formula'], 50, n_samples, ck['transform'], generator=g)[:, 0]
                 elif m == 'formula only': cand = predict_grid(fo[0], None, b['formula'], 50, n_samples, fo[1]['transform'], generator=g)[:, 0]
+                elif m == 'cell mean': cand = torch.full_like(gt, float(gt.mean()))[None]
                 elif m == 'mean density': cand = mean_grid[None]
                 else: cand = random_structure_density(s, 50, b_iso, seed=seed + i)[None]
                 row = dict(method=m, **crystal_metrics(cand.double(), gt, s, name, wl, b_iso, ref))
@@ -462,12 +463,21 @@ def evaluate(checkpoint:str|Path,             # a checkpoint of 06_train (`best.
     return _report(done, out, dict(checkpoint=str(checkpoint), n_crystals=n, n_samples=n_samples, protocol=protocol,
                                    formula_only=str(formula_only) if formula_only else None, step=ck['state']['step']))
 
-_METHODS = ('model', 'formula only', 'mean density', 'random structure')
+_METHODS = ('model', 'formula only', 'cell mean', 'mean density', 'random structure')
+
+def _add_skill(summ:dict):
+    "Skill against the constant cell-mean baseline, (S − S_const)/(1 − S_const), of the mean paper and strict-mean SSIM of each method."
+    if 'cell mean' not in summ: return summ
+    for m, s in summ.items():
+        for k in ('paper_ssim', 'mean_ssim'):
+            c = summ['cell mean'][k]['mean']
+            s[f'skill_{k}'] = (s[k]['mean'] - c)/(1 - c)
+    return summ
 
 def _report(rows:list, out:Path, settings:dict)->dict:
     "Write results.json, summary.md and ssim.png from evaluation rows; returns {method: summary}."
     by = {m: [r for r in rows if r['method'] == m] for m in _METHODS if any(r['method'] == m for r in rows)}
-    summ = {m: summarize(rs) for m, rs in by.items()}
+    summ = _add_skill({m: summarize(rs) for m, rs in by.items()})
     (out/'results.json').write_text(json.dumps(dict(settings=settings, summary=summ, rows=rows), indent=1, default=str))
     cols = [('paper_ssim', 'paper SSIM'), ('paper_psnr', 'paper PSNR'), ('best_ssim', 'strict best SSIM'), ('best_psnr', 'strict best PSNR'),
             ('mean_ssim', 'strict mean SSIM'), ('mean_psnr', 'strict mean PSNR'), ('rwp', 'Rwp')]
@@ -477,10 +487,11 @@ def _report(rows:list, out:Path, settings:dict)->dict:
              "Paper protocol: best of the samples and of 24 rotations, SSIM and PSNR maximised separately. Strict protocol: "
              "every sample aligned (rotation, inversion, origin shift); 'best' = the sample of lowest L2, all metrics from it; "
              "'mean' = averaged over samples.", '',
-             '| method | ' + ' | '.join(h for _, h in cols) + ' | atoms matched |', '|---|' + '---|'*(len(cols) + 1)]
+             "Skill = (SSIM − SSIM_cell mean)/(1 − SSIM_cell mean) of the mean SSIMs, paper / strict mean.", '',
+             '| method | ' + ' | '.join(h for _, h in cols) + ' | atoms matched | skill |', '|---|' + '---|'*(len(cols) + 2)]
     for m, s in summ.items():
         lines.append(f'| {m} | ' + ' | '.join(f"{fmt(s[k]['mean'])} ({fmt(s[k]['median'])})" for k, _ in cols)
-                     + f" | {fmt(s['match_rate'])} |")
+                     + f" | {fmt(s['match_rate'])} | {fmt(s.get('skill_paper_ssim'))} / {fmt(s.get('skill_mean_ssim'))} |")
     if 'model' in by: lines += ['', '## Per crystal (model)', '', metrics_table(by['model'])]
     (out/'summary.md').write_text('\n'.join(lines) + '\n')
     try:

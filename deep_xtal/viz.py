@@ -20,8 +20,8 @@ from .cmed import BOHR
 from .metrics import rwp as profile_rwp
 
 # %% auto #0
-__all__ = ['THREEDMOL_VERSION', 'ASSET_DIR', 'CHROMIUM_FLAGS', 'as_grid', 'as_lattice', 'cube_text', 'write_cube', 'threedmol_js',
-           'iso_level', 'density_view', 'density_html', 'write_html', 'plot_slices', 'plot_uncertainty', 'plot_pattern',
+__all__ = ['THREEDMOL_VERSION', 'ASSET_DIR', 'CHROMIUM_FLAGS', 'as_grid', 'as_lattice', 'cube_text', 'threedmol_js', 'iso_level',
+           'density_view', 'density_html', 'write_html', 'plot_slices', 'plot_uncertainty', 'plot_pattern',
            'DensityExplorer', 'explorer', 'find_chromium', 'render_png', 'image_coverage']
 
 # %% ../nbs/09_viz.ipynb #0786c75d
@@ -81,17 +81,6 @@ def cube_text(density,                          # (n1, n2, n3) density, e/Å³, 
     s = _check_structure(structure, L)
     atoms = [] if s is None else [(_majority(site).Z, site.coords) for site in s]
     return _cube(rho, L/np.array(rho.shape)[:, None], atoms, comment)
-
-def write_cube(path:str|Path,                  # output file, conventionally *.cube
-               density,                        # (n1, n2, n3) density, e/Å³
-               lattice,                        # (3, 3) lattice rows in Å, or a pymatgen Lattice/Structure
-               structure:Structure|None=None,  # atoms to include
-               comment:str='',                 # first line of the file
-              )->Path:                         # the path written
-    "Write `cube_text(density, lattice, structure, comment)` to `path`."
-    path = Path(path)
-    path.write_text(cube_text(density, lattice, structure, comment))
-    return path
 
 # %% ../nbs/09_viz.ipynb #f60149e0
 THREEDMOL_VERSION = '2.5.5'   # version of the vendored 3Dmol.js (npm package 3dmol), matching py3Dmol 2.5.5's CDN default
