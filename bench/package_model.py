@@ -11,6 +11,7 @@ from `deep_xtal solve` reports; nothing is typed in by hand.
 import argparse, hashlib, json, os, platform, sys
 from pathlib import Path
 import torch
+from pymatgen.core import Composition
 
 KEEP = ('model', 'model_config', 'transform', 'batches', 'train_config', 'run', 'data_hash', 'state', 'version')
 CARD_METHODS = ('model', 'cell mean', 'mean density', 'random structure', 'formula only')
@@ -22,12 +23,12 @@ def cpu_name()->str:
     except OSError: pass
     return platform.processor() or 'unknown CPU'
 
-def training_time(run:Path)->tuple:
-    "(minutes, steps, crystals per second) from the run's train.csv."
-    rows = (run/'train.csv').read_text().splitlines()
-    head, last = rows[0].split(','), rows[-1].split(',')
-    r = dict(zip(head, last))
-    return float(r['time'])/60, int(r['step']), float(r['crystals_per_s'])
+def training_time(run:Path, step:int)->tuple:
+    "(minutes to `step`, minutes of the whole run, steps of the run, crystals per second) from the run's train.csv."
+    import csv
+    rows = list(csv.DictReader(open(run/'train.csv')))
+    at = [r for r in rows if int(r['step']) <= step][-1]
+    return float(at['time'])/60, float(rows[-1]['time'])/60, int(rows[-1]['step']), float(rows[-1]['crystals_per_s'])
 
 def val_curve(run:Path)->list:
     p = run/'val.csv'
@@ -66,7 +67,8 @@ def main(argv=None):
     torch.save(slim, path)
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     run = Path(a.checkpoint).parent
-    minutes, steps, cps = training_time(run)
+    step = slim['state']['step']
+    minutes, run_minutes, steps, cps = training_time(run, step)
     n_params = sum(v.numel() for v in slim['model'].values() if v.is_floating_point())
     rc, b, t, m = slim.get('run') or {}, slim.get('batches') or {}, slim.get('train_config') or {}, slim['model_config']
     hw = a.hardware or f"{cpu_name()}, {t.get('threads') or os.cpu_count()} thread(s), no GPU, torch {torch.__version__}"
@@ -91,8 +93,9 @@ def main(argv=None):
          f"- Data hash (names + batch settings): `{slim.get('data_hash')}`.", '',
          '## Training', '',
          f"- Recipe: `deep_xtal train --config configs/solve_cpu.yaml --out runs/solve_cpu` (after `deep_xtal build`, see the config).",
-         f"- {steps} steps of {t.get('batch_size')} crystals ({t.get('schedule')} schedule, peak lr {t.get('lr')}, grad clip {t.get('grad_clip')}), "
-         f"{minutes:.1f} minutes wall time, {cps:.1f} crystals/s at the end.",
+         f"- This checkpoint: step {step} (lowest validation L1) after {minutes:.1f} minutes; the run: {steps} steps of {t.get('batch_size')} "
+         f"crystals ({t.get('schedule')} schedule, peak lr {t.get('lr')}, grad clip {t.get('grad_clip')}) in {run_minutes:.1f} minutes "
+         f"wall time, {cps:.1f} crystals/s.",
          f"- Hardware: {hw}."]
     if curve:
         L += [f"- Validation L1 (log1p scale, {len(curve)} validations): {float(curve[0]['val_l1']):.4f} at step {curve[0]['step']} → "
@@ -113,10 +116,16 @@ def main(argv=None):
               f"{'all strongest peaks indexed' if (r.get('indexing') or {}).get('ok') else 'warning'}.",
               f"- Against {c.get('reference')}: paper SSIM {c['paper']['ssim']:.3f}, PSNR {c['paper']['psnr']:.1f} dB; strict best SSIM "
               f"{c['strict']['best']['ssim']:.3f}, mean {c['strict']['mean']['ssim']:.3f}; constant cell-mean baseline {c['constant_ssim']:.3f} "
-              f"(skill {c['skill_paper']:.2f} / {c['skill_strict_mean']:.2f})" + (f"; atoms matched: {c['atoms']['matched']}" if 'atoms' in c else '') + '.']
+              f"(skill {c['skill_paper']:.2f} / {c['skill_strict_mean']:.2f})" + (f"; atoms matched: {c['atoms']['matched']}" if 'atoms' in c else '') + '.',
+              f"- Electrons in the cell, ∫ρ dV of the mean density: {r['density']['electrons_per_cell']:.1f} e; the formula "
+              f"{r['input']['composition']} has {Composition(r['input']['composition']).total_electrons:.0f} e per formula unit."]
     L += ['', '## Limits', '',
           "- Trained on CPU for about an hour: this is the best this project could train without a GPU, not a converged model "
           "(issue 8 tracks a model above the paper's quality).",
+          "- The absolute scale is the weakest part: ∫ρ dV of a prediction can be far below the cell's electron count (see the "
+          "measurement above), while the shape scores well; atoms are placed from the density's maxima with the formula units "
+          "this integral implies, so they inherit the error.",
+          "- Trigonal crystals are learned much less well than cubic ones (skill above).",
           "- Cells must be given in the conventional standard setting; the network predicts in that frame.",
           "- Only cubic and trigonal crystals were seen; other systems are outside its training."]
     (out/'MODEL_CARD.md').write_text('\n'.join(L) + '\n')

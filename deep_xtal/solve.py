@@ -631,7 +631,7 @@ def write_outputs(sol:Solution,        # from `solve`
     xl = '2θ (°)' if sol.prepared.axis == 'two_theta' else 'Q (Å⁻¹)'
     if sol.fit is not None:
         fig = viz.plot_pattern(sol.prepared.x, sol.prepared.net, sol.fit['y'], rwp=sol.fit['rwp'], xlabel=xl,
-                               title=f"{sol.pattern.source}: measured (background removed) vs predicted density",
+                               title=f"{sol.pattern.source}: measured vs predicted",
                                labels=('measured', 'from the predicted density'))
     else:
         fig = viz.plot_pattern(sol.prepared.x, sol.prepared.y, sol.prepared.background, rwp=None, xlabel=xl,
