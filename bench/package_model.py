@@ -92,7 +92,7 @@ def main(argv=None):
          "Kα doublet, Caglioti + Scherrer widths, zero shift, background, Poisson counts, a random measured 2θ window.",
          f"- Data hash (names + batch settings): `{slim.get('data_hash')}`.", '',
          '## Training', '',
-         f"- Recipe: `deep_xtal train --config configs/solve_cpu.yaml --out runs/solve_cpu` (after `deep_xtal build`, see the config).",
+         "- Recipe: `deep_xtal train --config configs/solve_cpu.yaml --out runs/solve_cpu` (after `deep_xtal build`, see the config).",
          f"- This checkpoint: step {step} (lowest validation L1) after {minutes:.1f} minutes; the run: {steps} steps of {t.get('batch_size')} "
          f"crystals ({t.get('schedule')} schedule, peak lr {t.get('lr')}, grad clip {t.get('grad_clip')}) in {run_minutes:.1f} minutes "
          f"wall time, {cps:.1f} crystals/s.",

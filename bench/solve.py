@@ -27,7 +27,7 @@ def main(argv=None):
         jobs.append(('LaB6 NIST 660 (measured)', ['deep_xtal', 'solve', str(shared/'LaB6_NIST660_lab.pattern.csv'), '--formula', 'LaB6',
                                                   '--wavelength', 'CuKa', '--cell', '4.1568', '4.1568', '4.1568', '90', '90', '90',
                                                   '--samples', str(a.samples), '--reference', str(shared/'LaB6_NIST660_lab.LaB6.cif')]))
-    print(f"| job | total (s) | read | inference | closure fits | atoms | comparison | samples |")
+    print("| job | total (s) | read | inference | closure fits | atoms | comparison | samples |")
     print("|---|---|---|---|---|---|---|---|")
     for name, cmd in jobs:
         with tempfile.TemporaryDirectory() as d:
