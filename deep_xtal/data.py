@@ -458,6 +458,12 @@ def cache_report(folder:str|Path)->dict:
                 rejected=len(rejected), reasons={r: sum(v.split(':')[0] == r for v in rejected.values())
                                                  for r in sorted({v.split(':')[0] for v in rejected.values()})})
 
+def _stored_batch(frac, Z, occupancy, lattice, names, dtype)->StructureBatch:
+    "A `StructureBatch` from a cache's padded atom tables (arrays or tensors; Z = 0 marks padding), lattice64 from the stored float64 cells."
+    Z, lattice = torch.as_tensor(np.asarray(Z)).long(), torch.as_tensor(np.asarray(lattice))
+    return StructureBatch(torch.as_tensor(np.asarray(frac)).to(dtype), Z, torch.as_tensor(np.asarray(occupancy)).to(dtype),
+                          lattice.to(dtype), Z > 0, list(names), lattice64=lattice)
+
 def add_line_tables(folder:str|Path, progress:bool=True)->int:
     "Upgrade a version-1 cache in place: add each shard's line tables (`line_table`) and update the manifest; returns shards changed."
     import h5py
@@ -470,10 +476,7 @@ def add_line_tables(folder:str|Path, progress:bool=True)->int:
         path = folder/e['file']
         with h5py.File(path, 'r+') as f:
             if 'lines_d' in f or e['n'] == 0: continue
-            lat = torch.from_numpy(f['lattice'][:])
-            Z = torch.from_numpy(f['Z'][:].astype(np.int64))
-            batch = StructureBatch(torch.from_numpy(f['frac'][:]).double(), Z, torch.from_numpy(f['occupancy'][:]).double(),
-                                   lat.double(), Z > 0, list(f['names'].asstr()[:]), lattice64=lat.double())
+            batch = _stored_batch(f['frac'][:], f['Z'][:], f['occupancy'][:], f['lattice'][:], f['names'].asstr()[:], torch.float64)
             d, f2m, offset = line_table(batch)
             f.create_dataset('lines_d', data=d.numpy().astype(np.float32)); f.create_dataset('lines_f2m', data=f2m.numpy().astype(np.float32))
             f.create_dataset('lines_offset', data=offset.numpy()); f.attrs['version'] = CACHE_VERSION
@@ -541,10 +544,7 @@ class CachedData(torch.utils.data.Dataset):
                     if c.full_grid: parts['grid'][p] = grid
         A = max(p.shape[0] for p in parts['frac'])
         pad = lambda arrs: torch.from_numpy(np.stack([np.pad(a, [(0, A - a.shape[0])] + [(0, 0)]*(a.ndim - 1)) for a in arrs]))
-        Z = pad(parts['Z']).long()
-        lattice = torch.from_numpy(np.stack(parts['lattice']))
-        batch = StructureBatch(pad(parts['frac']).to(dt), Z, pad(parts['occupancy']).to(dt), lattice.to(dt), Z > 0,
-                               list(parts['names']), lattice64=lattice)
+        batch = _stored_batch(pad(parts['frac']), pad(parts['Z']), pad(parts['occupancy']), np.stack(parts['lattice']), parts['names'], dt)
         if c.experimental is not None:                               # measured-like patterns from the stored line tables
             tables = []
             for it in items:
@@ -587,20 +587,11 @@ def _draw(r, g, train):
 
 LINE_FLOOR = 1e-3   # lines weaker than this fraction of the strongest are left out of measured-like profiles (below any counting noise drawn)
 
-def _strong_lines(lines, floor:float):
-    "The lines of one crystal at least `floor` × the strongest (profiles cost ∝ lines; weak high-angle lines of big cells are invisible)."
-    from deep_xtal.pxrd import Lines
-    if len(lines.intensity) == 0: return lines
-    sel = lines.intensity >= floor*lines.intensity.max()
-    pick = lambda t: None if t is None else t[sel]
-    return Lines(pick(lines.two_theta), pick(lines.d_spacing), pick(lines.intensity), pick(lines.hkl), pick(lines.multiplicity),
-                 pick(lines.batch), lines.n_structures, lines.wavelength, lines.names, pick(lines.two_theta64))
-
 def experimental_patterns(batch:StructureBatch, exp:ExperimentConfig, g:torch.Generator, train:bool=True,
                           tables:list|None=None, # per crystal (d, Σ|F|²m) line tables (from a cache); default: simulate
                          )->torch.Tensor:
     "(B, 2, n_Q): a simulated measured pattern on the Q grid (max = 1) and the mask of the measured Q range."
-    from deep_xtal.pxrd import diffraction_lines, profile_pattern
+    from deep_xtal.pxrd import diffraction_lines, profile_pattern, strong_lines
     q = torch.linspace(*exp.q_grid[:2], int(exp.q_grid[2]), dtype=batch.dtype)
     out = torch.zeros(len(batch), 2, q.numel(), dtype=batch.dtype)
     for i in range(len(batch)):
@@ -609,7 +600,7 @@ def experimental_patterns(batch:StructureBatch, exp:ExperimentConfig, g:torch.Ge
         lo, hi = _draw(exp.two_theta_min, g, train), _draw(exp.two_theta_max, g, train)
         lines = diffraction_lines(batch[i], lam1, (lo, hi), 'physical') if tables is None else lines_from_table(*tables[i], lam1, (lo, hi))
         if tables is not None: lines.intensity, lines.two_theta = lines.intensity.to(batch.dtype), lines.two_theta.to(batch.dtype)
-        lines = _strong_lines(lines, LINE_FLOOR)
+        lines = strong_lines(lines, LINE_FLOOR)
         inside = (q >= two_theta_to_q(lo, lam1)) & (q <= two_theta_to_q(hi, lam1))     # the measured window on the Q grid
         y = torch.zeros_like(q)
         if int(inside.sum()) < 2: out[i, 1] = inside.to(batch.dtype); continue     # a window off the grid: nothing measured

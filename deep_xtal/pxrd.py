@@ -18,8 +18,8 @@ __all__ = ['MOTT_BETHE', 'TWO_THETA_TOL', 'SCALED_INTENSITY_TOL', 'FormFactors',
            'd_spacing', 'lorentz_polarization', 'debye_waller', 'g_max', 'miller_limits', 'half_space_box',
            'check_two_theta_range', 'atom_b_factors', 'type_phase_sums', 'reflection_s2', 'structure_factors',
            'structure_factor_box', 'Lines', 'supported_only', 'diffraction_lines', 'compare_with_pymatgen', 'bin_lines',
-           'paper_encoding', 'caglioti_fwhm', 'scherrer_fwhm', 'pseudo_voigt', 'profile_pattern', 'SimulationResult',
-           'simulate']
+           'paper_encoding', 'strong_lines', 'caglioti_fwhm', 'scherrer_fwhm', 'pseudo_voigt', 'profile_pattern',
+           'SimulationResult', 'simulate']
 
 # %% ../nbs/02_pxrd.ipynb #8de6ab59
 MOTT_BETHE = 41.78214  # 8π²a₀ in Å, the Mott–Bethe constant of pymatgen's XRDCalculator
@@ -445,6 +445,18 @@ def paper_encoding(batch:StructureBatch,      # B structures (batch them with `c
     "The paper's network input: I/Imax of pymatgen-style stick lines in `n_bins` bins over 0–180°, one channel per wavelength."
     lines = diffraction_lines(batch, list(wavelengths), (0, 180), form_factors, **kwargs)
     return torch.stack([bin_lines(l, n_bins, (0, 180)) for l in lines], 1)
+
+# %% ../nbs/02_pxrd.ipynb #9c572336
+def strong_lines(lines:Lines,  # stick lines of B structures
+                 floor:float,  # smallest kept intensity, as a fraction of each structure's strongest line
+                )->Lines:      # the same lines without the weak ones (intensities unchanged)
+    "The lines of each structure at least `floor` × its strongest line."
+    if len(lines.intensity) == 0: return lines
+    imax = lines.intensity.new_zeros(lines.n_structures).scatter_reduce(0, lines.batch, lines.intensity.detach(), 'amax', include_self=False)
+    sel = lines.intensity >= floor*imax[lines.batch]
+    pick = lambda t: None if t is None else t[sel]
+    return Lines(pick(lines.two_theta), pick(lines.d_spacing), pick(lines.intensity), pick(lines.hkl), pick(lines.multiplicity),
+                 pick(lines.batch), lines.n_structures, lines.wavelength, lines.names, pick(lines.two_theta64))
 
 # %% ../nbs/02_pxrd.ipynb #66e499ea
 def caglioti_fwhm(theta:torch.Tensor, U:float=0.0, V:float=0.0, W:float=0.01)->torch.Tensor:

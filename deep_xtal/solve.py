@@ -15,13 +15,13 @@ from .core import DeepXtalError, PatternError, StructureError, N_ELEMENTS
 from .structures import batch_structures, conventional_standard_structure, read_structures, EXAMPLE_DIR
 
 # %% auto #0
-__all__ = ['PATTERN_SUFFIXES', 'MIN_POINTS', 'MODEL_DIR', 'BUNDLED_MODEL', 'PROFILE_KEYS', 'DEMO_PATTERN', 'MeasuredPattern',
-           'read_xy', 'read_gsas', 'check_pattern', 'read_pattern', 'lab6_structure', 'simulated_measurement',
-           'write_xy', 'source_wavelengths', 'strip_kalpha2', 'remove_background', 'PreparedPattern',
-           'resample_to_grid', 'prepare_pattern', 'FormulaInput', 'parse_formula', 'bundled_checkpoint', 'Solver',
-           'load_solver', 'predict_density', 'parse_cell', 'lattice_positions', 'index_check', 'calculated_pattern',
-           'compare_with_structure', 'Solution', 'solve', 'solution_report', 'write_outputs', 'demo_measurement',
-           'demo']
+__all__ = ['GSAS_SUFFIXES', 'PATTERN_SUFFIXES', 'MIN_POINTS', 'MODEL_DIR', 'BUNDLED_MODEL', 'PROFILE_KEYS', 'DEMO_PATTERN',
+           'MeasuredPattern', 'read_xy', 'read_gsas', 'check_pattern', 'read_pattern', 'lab6_structure',
+           'simulated_measurement', 'write_xy', 'source_wavelengths', 'strip_kalpha2', 'remove_background',
+           'PreparedPattern', 'resample_to_grid', 'prepare_pattern', 'FormulaInput', 'parse_formula',
+           'bundled_checkpoint', 'Solver', 'load_solver', 'predict_density', 'parse_cell', 'lattice_positions',
+           'index_check', 'calculated_pattern', 'compare_with_structure', 'Solution', 'solve', 'solution_report',
+           'write_outputs', 'demo_measurement', 'demo']
 
 # %% ../nbs/08_solve.ipynb #5d23fcb0
 @dataclass
@@ -39,7 +39,8 @@ class MeasuredPattern:
 _SPLIT = re.compile(r'[\s,;]+')
 _NUM = re.compile(r'^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(nan|inf|infinity)$', re.I)
 _LAMBDA = re.compile(r'(?:wavelength|lambda|λ|lam|alpha1)\s*(?:\(\s*[AaÅ]\s*\))?\s*[=:]?\s*([0-9]*\.[0-9]+)', re.I)
-PATTERN_SUFFIXES = ('.xy', '.xye', '.dat', '.csv', '.txt', '.asc', '.gsas', '.gsa', '.gs', '.fxye')
+GSAS_SUFFIXES = ('.gsas', '.gsa', '.gs', '.fxye')
+PATTERN_SUFFIXES = ('.xy', '.xye', '.dat', '.csv', '.txt', '.asc') + GSAS_SUFFIXES
 
 def _data_rows(text:str)->tuple:
     "(rows of floats, their 1-based line numbers, header/comment lines) of a text table."
@@ -101,9 +102,8 @@ def read_gsas(path:str|Path,       # a GSAS powder data file (.gsas, .gsa, .fxye
     try: nchan, bintyp = int(head[2]), head[4].upper()
     except (IndexError, ValueError): raise PatternError(f"{path.name}: cannot read the BANK line {lines[k]!r}") from None
     fmt = head[-1].upper() if len(head) > 5 else 'STD'
-    body = [l for l in lines[k + 1:] if not l.startswith('BANK')][:nchan*3]
     stop = next((i for i, l in enumerate(lines[k + 1:]) if l.startswith('BANK')), None)
-    if stop is not None: body = lines[k + 1:k + 1 + stop]
+    body = lines[k + 1:] if stop is None else lines[k + 1:k + 1 + stop]      # the first bank's records
     if fmt == 'FXYE':
         a = np.array([[float(t) for t in l.split()[:3]] for l in body if l.strip()], dtype=np.float64)
         if a.ndim != 2 or a.shape[1] < 3: raise PatternError(f"{path.name}: FXYE rows must hold x, y, esd")
@@ -163,7 +163,7 @@ def read_pattern(path:str|Path,          # measured pattern file (see `PATTERN_S
     if not path.exists(): raise PatternError(f"{path}: no such file")
     if path.is_dir(): raise PatternError(f"{path}: is a folder; give the pattern file")
     text = path.read_text(errors='replace')
-    gsas = path.suffix.lower() in ('.gsas', '.gsa', '.gs', '.fxye') or re.search(r'^BANK\s', text, re.M) is not None
+    gsas = path.suffix.lower() in GSAS_SUFFIXES or re.search(r'^BANK\s', text, re.M) is not None
     p = read_gsas(path, text) if gsas else read_xy(path, axis, text)
     if axis is not None: p.axis = axis
     return check_pattern(p)
@@ -429,14 +429,12 @@ def calculated_pattern(rho:torch.Tensor,           # (n, n, n) density, e/Å³
                       )->dict:                     # {'y': (n,) on pp.x scaled to pp.net, 'rwp', 'zero_shift', 'b_removed', 'W', 'size_nm', 'U'}
     "The pattern a density diffracts on the measured axis, profile fitted by coordinate search, and its Rwp against the data."
     from deep_xtal.metrics import density_lines, rwp
-    from deep_xtal.pxrd import profile_pattern
+    from deep_xtal.pxrd import profile_pattern, strong_lines
     if pp.axis == 'q': lam, k2 = 4*math.pi/(pp.q[-1] + 0.5)*0.99, None   # Q data: any λ that reaches the range
     else:
         lam, lam2, ratio = pp.wavelength
         k2 = (lam2, ratio) if lam2 is not None and pp.kalpha2 == 'keep' else None
-    lines = density_lines(torch.as_tensor(rho)[None], lattice.matrix, lam)
-    keep = lines.intensity >= floor*lines.intensity.max()
-    for k in ('two_theta', 'd_spacing', 'intensity', 'hkl', 'multiplicity', 'batch'): setattr(lines, k, getattr(lines, k)[keep])
+    lines = strong_lines(density_lines(torch.as_tensor(rho)[None], lattice.matrix, lam), floor)
     x, obs = torch.as_tensor(pp.x), torch.as_tensor(pp.net)
     s2 = 1/(2*lines.d_spacing.double())**2
     I0 = lines.intensity.double()
@@ -595,7 +593,7 @@ def solution_report(sol:Solution)->dict:
                      mean_std=float(sol.std.mean()), max_std=float(sol.std.max()), best_sample=sol.best_index, best_by=sol.best_by,
                      electrons_per_cell=None if sol.lattice is None else float(sol.mean.mean())*sol.lattice.volume),
         closure=None if sol.fit is None else dict(rwp_best=sol.fit['rwp'], rwp_median=float(np.median(sol.sample_rwp)),
-                                                  rwp_samples=sol.sample_rwp, **{k: sol.fit[k] for k in ('zero_shift', 'b_removed', 'W', 'size_nm', 'U')}),
+                                                  rwp_samples=sol.sample_rwp, **{k: sol.fit[k] for k in PROFILE_KEYS}),
         indexing=sol.indexing,
         atoms=None if sol.atoms is None else dict(formula=sol.atoms.composition.formula,
                                                   sites=[[s.species_string, *np.round(s.frac_coords, 4).tolist()] for s in sol.atoms]),
