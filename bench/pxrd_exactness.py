@@ -17,12 +17,12 @@ from _data import shared_data, conventional_cells
 from deep_xtal.structures import batch_structures
 from deep_xtal.pxrd import diffraction_lines, paper_encoding
 
-LAMS = ('MoKa', 'CuKa')
+LAMS = ('MoKa_avg', 'CuKa_avg')   # pymatgen's 'MoKa', 'CuKa': its weighted-mean lines
 
 def pymatgen_lines(args):
     from pymatgen.analysis.diffraction.xrd import XRDCalculator
     s, lam = args
-    p = XRDCalculator(lam).get_pattern(s, two_theta_range=(0, 180))
+    p = XRDCalculator(lam.replace('_avg', '')).get_pattern(s, two_theta_range=(0, 180))
     return np.asarray(p.x), np.asarray(p.y)
 
 def binned(x, y, n=1024):

@@ -25,7 +25,8 @@ def main(argv=None):
     ap.add_argument('--samples', type=int, default=5)
     ap.add_argument('--plot')
     a = ap.parse_args(argv)
-    from deep_xtal.train import load_checkpoint, predict_grid, load_run_config, make_datasets
+    from deep_xtal.train import load_checkpoint, load_run_config, make_datasets
+    from deep_xtal.model import predict_grid
     from deep_xtal.metrics import paper_metrics
     from deep_xtal.cmed import constant_baseline_ssim
     from dataclasses import replace

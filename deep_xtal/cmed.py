@@ -12,13 +12,15 @@ from pymatgen.core import Structure
 from .core import *
 from .structures import *
 from .pxrd import (form_factor_table, FormFactors, atom_b_factors, reciprocal_lattice, type_phase_sums,
-                            structure_factors, reflection_s2, structure_factor_box, half_space_box)
+                            structure_factors, reflection_s2, structure_factor_box, half_space_box, lorentz_polarization,
+                            merge_lines, bin_lines, Lines)
 
 # %% auto #0
 __all__ = ['DEFAULT_B_ISO', 'CHUNK_POINTS', 'BOHR', 'gaussian_terms', 'check_grid_size', 'procrystal_density',
-           'procrystal_density_at', 'grid_structure_factors', 'fourier_closure', 'constant_baseline_ssim',
-           'DensityTransform', 'cube_rotations', 'rotate_grid', 'shift_grid', 'invert_grid', 'read_density',
-           'resample_density', 'write_chgcar', 'write_cube', 'fetch_mp_density']
+           'procrystal_density_at', 'grid_structure_factors', 'fourier_closure', 'density_lines', 'density_pattern',
+           'constant_baseline_ssim', 'DensityTransform', 'cube_rotations', 'rotate_grid', 'shift_grid', 'invert_grid',
+           'read_density', 'resample_density', 'write_chgcar', 'write_cube', 'as_grid', 'check_structure_lattice',
+           'cube_text', 'fetch_mp_density']
 
 # %% ../nbs/03_cmed.ipynb #9df5c714
 DEFAULT_B_ISO = 2.0  # Å², the default isotropic B of the procrystal target; see "Choosing B" below
@@ -282,6 +284,42 @@ def fourier_closure(batch:StructureBatch, rho:torch.Tensor, b_iso=DEFAULT_B_ISO,
     F000 = Fg[:, 0, 0, 0].real
     return ((sub - F).abs().flatten(1).max(1).values/F000)
 
+# %% ../nbs/03_cmed.ipynb #752dea20
+def density_lines(rho:torch.Tensor,     # (N, N, N) or (B, N, N, N) densities, e/Å³
+                  lattice,              # (3, 3) or (B, 3, 3) lattice rows (Å), a pymatgen Lattice or Structure
+                  wavelength='MoKa1',   # one line (00_core's vocabulary; an anode means its Kα1) or λ in Å
+                  b_iso:float|None=None,# divide out the procrystal's Debye–Waller factor exp(−2 B s²), B in Å²
+                 )->Lines:              # merged stick lines (strongest = 100) up to the grid's Nyquist limit
+    "The stick lines diffracted by a grid density: |F(hkl)|² from its FFT times Lorentz–polarisation, merged like 02_pxrd."
+    rho = torch.as_tensor(rho).detach().double().cpu()
+    rho = rho[None] if rho.dim() == 3 else rho
+    if rho.dim() != 4 or len(set(rho.shape[1:])) != 1: raise DeepXtalError(f"rho must be (N, N, N) or (B, N, N, N), got {tuple(rho.shape)}")
+    if not torch.isfinite(rho).all(): raise DeepXtalError("rho contains NaN or inf values; check the model output")
+    B, N, lam = rho.shape[0], rho.shape[-1], wavelength if isinstance(wavelength, float) else xray_source(wavelength).lambda1
+    L = lattice_tensor(lattice, B)
+    F = grid_structure_factors(rho, torch.linalg.det(L).abs())
+    H = (N - 1)//2
+    hh, kk, ll, half = half_space_box(H, H, H)
+    hkl = half.nonzero() - torch.tensor([0, H, H])                                     # (R, 3) half-space Miller indices
+    g = torch.linalg.vector_norm(hkl.double() @ reciprocal_lattice(L), dim=-1)         # (B, R) |g|, Å⁻¹
+    b, r = (lam*g/2 <= 1).nonzero(as_tuple=True)
+    h, g = hkl[r], g[b, r]
+    theta = torch.asin((lam*g/2).clamp(max=1))
+    I = 2*F[b, h[:, 0] % N, h[:, 1] % N, h[:, 2] % N].abs()**2*lorentz_polarization(theta)
+    if b_iso: I = I*torch.exp(2*b_iso*g**2/4)
+    tt = torch.rad2deg(2*theta)
+    return merge_lines(b, h, tt, tt, g, I, B, lam, True, H)
+
+def density_pattern(rho:torch.Tensor,     # (N, N, N) or (B, N, N, N) densities, e/Å³
+                    lattice,              # (3, 3) or (B, 3, 3) lattice rows (Å), a pymatgen Lattice or Structure
+                    wavelength='MoKa_avg',# one line or λ in Å (the paper's input: 'MoKa_avg')
+                    n_bins:int=1024,      # bins over 0–180° 2θ
+                    b_iso:float|None=None,# divide out the procrystal's Debye–Waller factor exp(−2 B s²), B in Å²
+                   )->torch.Tensor:       # (n_bins,) or (B, n_bins) binned pattern, strongest bin = 1
+    "The powder pattern diffracted by a grid density (`density_lines`), binned like `pxrd.paper_encoding`."
+    out = bin_lines(density_lines(rho, lattice, wavelength, b_iso), n_bins, (0, 180))
+    return out[0] if torch.as_tensor(rho).dim() == 3 else out
+
 # %% ../nbs/03_cmed.ipynb #00a2a418
 def constant_baseline_ssim(rho:torch.Tensor, # (B, N, N, N) target densities
                           )->torch.Tensor:   # (B,) SSIM of the cell-mean prediction, data_range = max − min (the paper's protocol)
@@ -399,10 +437,54 @@ def write_chgcar(path:str|Path, structure:Structure, rho)->Path:
     return Path(path)
 
 def write_cube(path:str|Path, structure:Structure, rho)->Path:
-    "Write ρ (e/Å³, any grid) with its structure as a Gaussian cube file (values in e/bohr³, coordinates in bohr; 09_viz's `cube_text`)."
-    from deep_xtal.viz import cube_text
+    "Write ρ (e/Å³, any grid) with its structure as a Gaussian cube file (values in e/bohr³, coordinates in bohr; `cube_text`)."
     Path(path).write_text(cube_text(rho, structure.lattice, structure, 'electron density, e/bohr^3 (deep_xtal)'))
     return Path(path)
+
+# %% ../nbs/03_cmed.ipynb #108aad82
+def as_grid(density,                 # (n1, n2, n3) density, e/Å³: numpy array or torch tensor
+            name:str='density',      # how the input is called in error messages
+           )->np.ndarray:            # (n1, n2, n3) float64 array
+    "One density grid as a float64 numpy array; `DeepXtalError` for other shapes or NaN/inf values."
+    rho = np.asarray(density.detach().cpu().double() if isinstance(density, torch.Tensor) else density, dtype=np.float64)
+    if rho.ndim == 4: raise DeepXtalError(f"{name} has shape {rho.shape}: S = {rho.shape[0]} samples; pass one, e.g. {name}[0]")
+    if rho.ndim != 3 or min(rho.shape) < 2:
+        raise DeepXtalError(f"{name} must be one (n1, n2, n3) grid with n ≥ 2, got shape {rho.shape}")
+    if not np.isfinite(rho).all(): raise DeepXtalError(f"{name} contains {int((~np.isfinite(rho)).sum())} NaN or inf values; check the model output")
+    return rho
+
+def check_structure_lattice(structure:Structure|None, # atoms to draw or write with a density, or None
+                            lattice,                  # the density's lattice (anything `as_lattice` takes)
+                           )->Structure|None:         # `structure`, when its lattice is the density's
+    "Refuse a structure whose lattice is not the density's."
+    if structure is None: return None
+    if not isinstance(structure, Structure): raise DeepXtalError(f"structure must be a pymatgen Structure, not {type(structure).__name__}")
+    L = as_lattice(lattice).matrix
+    if not np.allclose(structure.lattice.matrix, L, atol=1e-3):
+        raise DeepXtalError(f"the structure's lattice {np.round(structure.lattice.abc, 4).tolist()} Å does not match the density's "
+                            f"lattice {np.round(np.linalg.norm(L, axis=1), 4).tolist()} Å; pass the structure the density was computed for")
+    return structure
+
+def cube_text(density,                          # (n1, n2, n3) density, e/Å³, [i,j,k] at fractional (i/n1, j/n2, k/n3)
+              lattice,                          # (3, 3) lattice rows in Å, or a pymatgen Lattice/Structure
+              structure:Structure|None=None,    # atoms to list in the file (must have the same lattice); None: no atoms
+              comment:str='',                   # first line of the file (one line)
+              steps=None,                       # (3, 3) step vectors between grid points, Å (default: lattice rows / n)
+              origin=(0, 0, 0),                 # Cartesian position of point [0, 0, 0], Å
+             )->str:                            # the cube file's text: bohr, e/bohr³
+    "A Gaussian cube file of the density on its fractional grid (or any grid with `steps` and `origin`)."
+    values, L = as_grid(density), as_lattice(lattice).matrix
+    s = check_structure_lattice(structure, L)
+    atoms = [] if s is None else [(majority_species(site).Z, site.coords) for site in s]
+    steps = L/np.array(values.shape)[:, None] if steps is None else np.asarray(steps, dtype=np.float64)
+    n1, n2, n3 = values.shape
+    comment = ' '.join(str(comment).split()) or 'deep_xtal electron density'
+    head = [comment, f"rho in e/bohr^3 on a {n1}x{n2}x{n3} grid, point [i,j,k] at fractional (i/{n1}, j/{n2}, k/{n3}) of the cell",
+            f"{len(atoms):5d}" + ''.join(f"{v:12.6f}" for v in np.asarray(origin)/BOHR)]
+    head += [f"{m:5d}" + ''.join(f"{v:12.6f}" for v in row/BOHR) for m, row in zip(values.shape, steps)]
+    head += [f"{z:5d}{z:12.6f}" + ''.join(f"{v:12.6f}" for v in xyz/BOHR) for z, xyz in atoms]
+    row = (' %12.5E'*6 + '\n')*(n3//6) + (' %12.5E'*(n3 % 6) + '\n' if n3 % 6 else '')
+    return '\n'.join(head) + '\n' + (row*(n1*n2)) % tuple((values*BOHR**3).ravel())
 
 # %% ../nbs/03_cmed.ipynb #22f65ee6
 def fetch_mp_density(material_id:str,        # e.g. 'mp-22862'

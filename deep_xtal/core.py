@@ -4,15 +4,17 @@
 
 # %% ../nbs/00_core.ipynb #37b1f8c0
 from __future__ import annotations
-import math
+import math, warnings
+from dataclasses import dataclass
 import torch
 from pymatgen.core.periodic_table import Element
 from pymatgen.analysis.diffraction.xrd import WAVELENGTHS as _PMG_WAVELENGTHS
 
 # %% auto #0
-__all__ = ['N_ELEMENTS', 'ELEMENT_SYMBOLS', 'ANODES', 'WAVELENGTHS', 'KALPHA2_RATIO', 'EXP_FLOOR', 'DeepXtalError',
-           'StructureError', 'PatternError', 'atomic_number', 'wavelength', 'kalpha_doublet', 'two_theta_to_q',
-           'q_to_two_theta', 'd_to_two_theta', 'as_dtype', 'complex_dtype', 'as_device', 'neg_exp', 'mp_rester']
+__all__ = ['N_ELEMENTS', 'ELEMENT_SYMBOLS', 'ANODES', 'KALPHA2_RATIO', 'LINES', 'EXP_FLOOR', 'DeepXtalError', 'StructureError',
+           'PatternError', 'atomic_number', 'WavelengthWarning', 'XraySource', 'xray_source', 'wavelength',
+           'kalpha_doublet', 'two_theta_to_q', 'q_to_two_theta', 'd_to_two_theta', 'as_dtype', 'complex_dtype',
+           'as_device', 'neg_exp', 'mp_rester']
 
 # %% ../nbs/00_core.ipynb #7b8ee1a7
 class DeepXtalError(ValueError):
@@ -39,35 +41,74 @@ def atomic_number(symbol:str,     # element symbol such as 'Fe' (case-insensitiv
     raise StructureError(f"{where}'{symbol}' is not a chemical element; use a symbol from H to Og")
 
 # %% ../nbs/00_core.ipynb #f69d9295
-ANODES = ('CuKa', 'MoKa', 'CrKa', 'FeKa', 'CoKa', 'AgKa')  # anodes supported by name
-WAVELENGTHS = dict(_PMG_WAVELENGTHS)                      # line name ('CuKa', 'CuKa1', 'CuKa2', 'CuKb1', …) -> λ in Å
+ANODES = ('CuKa', 'MoKa', 'CrKa', 'FeKa', 'CoKa', 'AgKa')  # anodes named by their Kα doublet
 KALPHA2_RATIO = 0.5                                        # I(Kα2)/I(Kα1)
+LINES = {**{k: v for k, v in _PMG_WAVELENGTHS.items() if k not in ANODES},        # 'CuKa1', 'CuKa2', 'CuKb1', … -> λ, Å
+         **{f'{a}_avg': _PMG_WAVELENGTHS[a] for a in ANODES}}                     # pymatgen's weighted means, 'CuKa_avg'
 
-def wavelength(spec:str|float, # anode line name ('CuKa', 'MoKa1', …) or a wavelength in Å
-              )->float:        # wavelength λ in Å
-    "Wavelength in Å of an anode line name or a number; raises `PatternError` for unknown names or λ ≤ 0."
-    if isinstance(spec, str):
-        key = spec.strip()
-        match = {k.lower(): k for k in WAVELENGTHS}.get(key.lower())
-        if match is not None: return WAVELENGTHS[match]
-        try: spec = float(key)
-        except ValueError:
-            raise PatternError(f"wavelength '{spec}' is not known; use an anode line such as "
-                               f"{', '.join(ANODES)} (or 'CuKa1', 'CuKa2') or a value in Å") from None
-    lam = float(spec)
+class WavelengthWarning(UserWarning):
+    "An anode name was used where one wavelength is needed: it now means Kα1 of the doublet, not pymatgen's mean line."
+
+@dataclass(frozen=True)
+class XraySource:
+    "An X-ray source: one line, or an anode's Kα doublet."
+    name: str             # how it was named ('CuKa', 'CuKa1', '1.5406', …)
+    wavelengths: tuple    # λ of each line, Å; the first is the principal line
+    weights: tuple        # relative intensity of each line, the first = 1
+    @property
+    def lambda1(self)->float: "The principal wavelength (Kα1 of a doublet), Å."; return self.wavelengths[0]
+    @property
+    def kalpha2(self)->tuple|None: "(λ₂ in Å, I₂/I₁) of a doublet, else None."; return (self.wavelengths[1], self.weights[1]) if len(self.wavelengths) > 1 else None
+    def __str__(self): return self.name + ' (' + ' + '.join(f'{l:.5f} Å' + (f' ×{w:g}' if w != 1 else '') for l, w in zip(self.wavelengths, self.weights)) + ')'
+
+# %% ../nbs/00_core.ipynb #a14399df
+def _anode(key:str)->str|None:
+    "The anode name ('CuKa') that `key` spells, case-insensitively, or None."
+    return next((a for a in ANODES if a.lower() == key.lower()), None)
+
+def _check_lambda(lam, spec)->float:
+    lam = float(lam)
     if not math.isfinite(lam) or lam <= 0:
         raise PatternError(f"wavelength {spec!r} Å is not positive; give λ in Å, e.g. 1.5406 for Cu Kα1")
-    if lam > 20:
-        raise PatternError(f"wavelength {lam} Å is not an X-ray wavelength (expected 0.1–20 Å); was it given in pm or nm?")
+    if lam > 20: raise PatternError(f"wavelength {lam} Å is not an X-ray wavelength (expected 0.1–20 Å); was it given in pm or nm?")
     return lam
+
+def xray_source(spec, # anode ('CuKa': the Kα doublet), line ('CuKa1', 'CuKa_avg'), λ in Å, or an `XraySource`
+               )->XraySource:
+    "The X-ray source named by `spec`; raises `PatternError` for unknown names or impossible wavelengths."
+    if isinstance(spec, XraySource): return spec
+    if isinstance(spec, str):
+        key = spec.strip()
+        if (a := _anode(key)) is not None: return XraySource(a, (LINES[f'{a}1'], LINES[f'{a}2']), (1.0, KALPHA2_RATIO))
+        line = {k.lower(): k for k in LINES}.get(key.lower())
+        if line is not None: return XraySource(line, (LINES[line],), (1.0,))
+        try: value = float(key)
+        except ValueError:
+            raise PatternError(f"wavelength '{spec}' is not known; use an anode ({', '.join(ANODES)}: the Kα1+Kα2 doublet), "
+                               "one line ('CuKa1', 'CuKa2', 'CuKb1'), pymatgen's mean line ('CuKa_avg') or a value in Å") from None
+        return XraySource(key, (_check_lambda(value, spec),), (1.0,))
+    return XraySource(f'{float(spec):g}', (_check_lambda(spec, spec),), (1.0,))
+
+# %% ../nbs/00_core.ipynb #9992fe92
+_WARNED = set()
+
+def wavelength(spec, # line name ('CuKa1', 'MoKa_avg'), anode name (its Kα1), λ in Å or an `XraySource`
+              )->float:  # the principal wavelength λ, Å
+    "One wavelength in Å; an anode name gives its Kα1 line (with a one-time `WavelengthWarning`)."
+    src = xray_source(spec)
+    if isinstance(spec, str) and len(src.wavelengths) > 1 and src.name not in _WARNED:
+        _WARNED.add(src.name)
+        warnings.warn(f"'{src.name}' names the {src.name[:2]} Kα1+Kα2 doublet, so one wavelength means Kα1 = {src.lambda1} Å; "
+                      f"before deep_xtal 0.2 it meant pymatgen's mean line {LINES[src.name + '_avg']} Å, now '{src.name}_avg'",
+                      WavelengthWarning, stacklevel=2)
+    return src.lambda1
 
 def kalpha_doublet(spec:str,  # anode name, e.g. 'CuKa'
                   )->tuple:   # (λ(Kα1), λ(Kα2), I(Kα2)/I(Kα1)), Å
     "Kα1 and Kα2 wavelengths of an anode and their intensity ratio."
-    anode = spec.strip()[:2].capitalize()
-    if f'{anode}Ka1' not in WAVELENGTHS:
-        raise PatternError(f"no Kα doublet is known for '{spec}'; use one of {', '.join(ANODES)}")
-    return WAVELENGTHS[f'{anode}Ka1'], WAVELENGTHS[f'{anode}Ka2'], KALPHA2_RATIO
+    src = xray_source(spec)
+    if src.kalpha2 is None: raise PatternError(f"'{spec}' is one line, not an anode's Kα doublet; use one of {', '.join(ANODES)}")
+    return src.lambda1, *src.kalpha2
 
 # %% ../nbs/00_core.ipynb #52ff3f90
 def two_theta_to_q(two_theta,  # scattering angle 2θ, degrees (tensor or float)

@@ -13,16 +13,17 @@ import torch
 from pymatgen.core import Structure
 from .core import *
 from .structures import *
-from .pxrd import paper_encoding
-from .cmed import procrystal_density_at, DensityTransform, DEFAULT_B_ISO
+from .pxrd import (paper_encoding, diffraction_lines, lorentz_polarization, Lines, form_factor_table, supported_only,
+                            strong_lines, Instrument, instrument_pattern)
+from .cmed import procrystal_density, procrystal_density_at, DensityTransform, DEFAULT_B_ISO
 
 # %% auto #0
-__all__ = ['FORMULA_MODES', 'MIXED_PRESENCE', 'CACHE_VERSION', 'LINE_FLOOR', 'formula_vector', 'grid_query_points',
-           'uniform_query_points', 'shift_and_noise', 'Selection', 'crystal_system', 'filter_structures', 'deduplicate',
-           'split_names', 'select_structures', 'DataConfig', 'EpochBatchSampler', 'CrystalData', 'data_loader',
-           'line_table', 'lines_from_table', 'build_cache', 'iter_named', 'record_splits', 'cache_report',
-           'add_line_tables', 'CachedData', 'ExperimentConfig', 'experimental_patterns', 'random_crystals',
-           'mp_structures']
+__all__ = ['FORMULA_MODES', 'MIXED_PRESENCE', 'WAVELENGTH_VOCABULARY', 'CACHE_VERSION', 'LINE_FLOOR', 'formula_vector',
+           'grid_query_points', 'uniform_query_points', 'shift_and_noise', 'Selection', 'crystal_system',
+           'filter_structures', 'deduplicate', 'split_names', 'select_structures', 'DataConfig', 'legacy_wavelengths',
+           'EpochBatchSampler', 'CrystalData', 'data_loader', 'line_table', 'lines_from_table', 'build_cache',
+           'iter_named', 'record_splits', 'cache_report', 'add_line_tables', 'CachedData', 'ExperimentConfig',
+           'draw_instrument', 'experimental_patterns', 'random_crystals', 'mp_structures']
 
 # %% ../nbs/04_data.ipynb #9470dfec
 FORMULA_MODES = ('fractions', 'presence', 'drop_one', 'none', 'mixed')
@@ -186,7 +187,7 @@ def select_structures(named:list,            # (name, Structure) pairs
 @dataclass
 class DataConfig:
     "What a training batch holds (defaults: the paper's configuration with the procrystal target)."
-    wavelengths: tuple = ('MoKa',)       # one pattern channel per wavelength
+    wavelengths: tuple = ('MoKa_avg',)   # one pattern channel per line (the paper's: pymatgen's mean Mo Kα, 00_core)
     n_bins: int = 1024                   # bins over 0–180° 2θ
     form_factors: str = 'pymatgen'       # patterns as the paper made them
     formula: str = 'fractions'           # 'fractions', 'presence', 'drop_one', 'none' or 'mixed' (see `formula_vector`)
@@ -214,6 +215,20 @@ class DataConfig:
         "(channels, bins) of the network's pattern input: wavelengths × n_bins, or (pattern, mask) × Q points when experimental."
         if self.experimental is not None: return 2, int(self.experimental.q_grid[2])
         return len(self.wavelengths), self.n_bins
+    @classmethod
+    def from_dict(cls, d:dict|None, # stored settings (a checkpoint's 'batches', a cache's settings, a config section)
+                  vocabulary:int=2, # wavelength vocabulary they were written in: 1 before deep_xtal 0.2 ('MoKa' = the mean line)
+                 )->'DataConfig':
+        "A `DataConfig` from stored settings, lists read as tuples, unknown keys ignored, old wavelength names translated."
+        d = {k: tuple(v) if isinstance(v, list) else v for k, v in (d or {}).items() if k in cls.__dataclass_fields__}
+        if vocabulary < 2 and 'wavelengths' in d: d['wavelengths'] = legacy_wavelengths(d['wavelengths'])
+        return cls(**d)
+
+WAVELENGTH_VOCABULARY = 2   # stored with caches and checkpoints: 2 = deep_xtal ≥ 0.2, where 'MoKa' names the Kα doublet
+
+def legacy_wavelengths(names)->tuple:
+    "Wavelength names written before deep_xtal 0.2, where an anode name meant pymatgen's mean line: 'MoKa' → 'MoKa_avg'."
+    return tuple(f'{w}_avg' if isinstance(w, str) and w.strip() in ANODES else w for w in names)
 
 class EpochBatchSampler(torch.utils.data.Sampler):
     "Batches of indices, shuffled per epoch from a seed; each item is (epoch, batch number, index)."
@@ -272,7 +287,6 @@ class CrystalData(torch.utils.data.Dataset):
         out = dict(pattern=pattern, formula=formula_vector(batch, _formula_mode(c, train), g), points=points,
                    target=self.transform(target_e), target_e=target_e, index=torch.tensor(idx), names=batch.names)
         if c.full_grid:
-            from deep_xtal.cmed import procrystal_density
             out['grid'] = procrystal_density(batch, c.grid, c.b_iso)
         return out
 
@@ -285,9 +299,13 @@ def data_loader(data:CrystalData, batch_size:int=128, shuffle:bool=True, train:b
 
 # %% ../nbs/04_data.ipynb #26d951f0
 import json, os, time
-from .cmed import procrystal_density
 
 CACHE_VERSION = 2   # 2: shards also hold line tables (d, Σ|F|²·multiplicity) for measured-like patterns
+
+def _current_settings(settings:dict)->dict:
+    "A cache manifest's settings in today's wavelength vocabulary (older caches named pymatgen's mean line 'MoKa')."
+    if settings.get('vocabulary', 1) >= WAVELENGTH_VOCABULARY: return settings
+    return {**settings, 'vocabulary': WAVELENGTH_VOCABULARY, 'wavelengths': list(legacy_wavelengths(settings.get('wavelengths', ())))}
 
 def _sha256(path:Path)->str:
     h = hashlib.sha256()
@@ -302,7 +320,6 @@ def _shard_ok(out:Path, entry:dict)->bool:
 
 def line_table(batch:StructureBatch)->tuple:
     "Wavelength-free line table: d (N,), Σ|F|²·multiplicity (N,) per line, and (B+1,) offsets; d ≥ λ(Ag Kα1)/2 (physical form factors)."
-    from deep_xtal.pxrd import diffraction_lines, lorentz_polarization
     ln = diffraction_lines(batch, 'AgKa1', (0, 180), 'physical', scaled=False)
     f2m = ln.intensity/lorentz_polarization(torch.deg2rad(ln.two_theta/2))
     return ln.d_spacing, f2m, torch.cat([torch.zeros(1, dtype=torch.long), ln.counts().cumsum(0)])
@@ -311,7 +328,6 @@ def lines_from_table(d:torch.Tensor, f2m:torch.Tensor, # one crystal's line tabl
                      lam:float, two_theta_range,       # wavelength (Å) and 2θ range (degrees)
                     )->'Lines':                        # its stick lines at λ, strongest = 100
     "Stick lines of one crystal at any wavelength from its line table: 2θ = 2 asin(λ/2d), I = Σ|F|²m · LP(θ)."
-    from deep_xtal.pxrd import Lines, lorentz_polarization
     d, f2m = torch.as_tensor(d, dtype=torch.float64), torch.as_tensor(f2m, dtype=torch.float64)
     x = lam/(2*d)
     theta = torch.asin(x.clamp(max=1.))
@@ -327,7 +343,6 @@ def _write_shard(path:Path, named:list, splits:dict, config:DataConfig, grids:bo
     "Simulate one shard of (name, conventional Structure) pairs and write it; returns its manifest entry (without checksum)."
     import h5py
     batch = batch_structures(named, dtype='float64', on_error='skip')
-    from deep_xtal.pxrd import form_factor_table, supported_only
     rejected = dict(batch.errors)                                   # read before sub-batching, which starts a fresh error dict
     batch, unsupported = supported_only(batch, form_factor_table(config.form_factors), form_factor_table('physical'))
     rejected.update({nm: f"unsupported element: {e}" for nm, e in unsupported.items()})
@@ -381,8 +396,9 @@ def build_cache(structures,                 # iterable of (name, Structure) pair
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     mpath = out/'manifest.json'
     manifest = json.loads(mpath.read_text()) if mpath.exists() else {}
-    settings = dict(version=CACHE_VERSION, wavelengths=list(config.wavelengths), n_bins=config.n_bins, form_factors=config.form_factors,
+    settings = dict(version=CACHE_VERSION, vocabulary=WAVELENGTH_VOCABULARY, wavelengths=list(config.wavelengths), n_bins=config.n_bins, form_factors=config.form_factors,
                     grid=config.grid, b_iso=config.b_iso, grids=grids, shard_size=shard_size)
+    if 'settings' in manifest: manifest['settings'] = _current_settings(manifest['settings'])
     if manifest.get('settings', settings) != settings:
         raise DeepXtalError(f"{out} holds a cache built with other settings {manifest['settings']}; use another folder")
     manifest.setdefault('settings', settings); manifest.setdefault('shards', {})
@@ -495,8 +511,8 @@ class CachedData(torch.utils.data.Dataset):
         mpath = self.folder/'manifest.json'
         if not mpath.exists(): raise DeepXtalError(f"{folder}: no manifest.json; build the cache with `deep_xtal build` first")
         self.manifest = json.loads(mpath.read_text())
-        s = self.manifest['settings']
-        self.config = config or DataConfig(wavelengths=tuple(s['wavelengths']), n_bins=s['n_bins'], form_factors=s['form_factors'], grid=s['grid'], b_iso=s['b_iso'])
+        s = self.manifest['settings'] = _current_settings(self.manifest['settings'])
+        self.config = config or DataConfig.from_dict({k: s[k] for k in ('wavelengths', 'n_bins', 'form_factors', 'grid', 'b_iso')})
         self.transform = DensityTransform(self.config.transform)
         self.rows, self.names = [], []                   # (shard file, row) and name of every crystal of the split
         splits = (split,) if isinstance(split, str) else split
@@ -587,29 +603,32 @@ def _draw(r, g, train):
 
 LINE_FLOOR = 1e-3   # lines weaker than this fraction of the strongest are left out of measured-like profiles (below any counting noise drawn)
 
+def draw_instrument(exp:ExperimentConfig, g:torch.Generator, train:bool=True)->tuple:
+    "(`pxrd.Instrument`, (2θ_min, 2θ_max) window) drawn from the ranges of `exp`; validation: the middle of each, no noise."
+    anode = exp.anodes[int(torch.randint(len(exp.anodes), (), generator=g))] if train else exp.anodes[0]
+    window = _draw(exp.two_theta_min, g, train), _draw(exp.two_theta_max, g, train)
+    inst = Instrument(anode, U=_draw(exp.U, g, train), V=_draw(exp.V, g, train), W=_draw(exp.W, g, train),
+                      size_nm=_draw(exp.size_nm, g, train), zero_shift=_draw(exp.zero_shift, g, train) if train else 0.,
+                      background=(_draw(exp.background, g, train), -_draw(exp.background, g, train)/2),
+                      counts=_draw(exp.counts, g, train) if train else None)
+    return inst, window
+
 def experimental_patterns(batch:StructureBatch, exp:ExperimentConfig, g:torch.Generator, train:bool=True,
                           tables:list|None=None, # per crystal (d, Σ|F|²m) line tables (from a cache); default: simulate
                          )->torch.Tensor:
     "(B, 2, n_Q): a simulated measured pattern on the Q grid (max = 1) and the mask of the measured Q range."
-    from deep_xtal.pxrd import diffraction_lines, profile_pattern, strong_lines
     q = torch.linspace(*exp.q_grid[:2], int(exp.q_grid[2]), dtype=batch.dtype)
     out = torch.zeros(len(batch), 2, q.numel(), dtype=batch.dtype)
     for i in range(len(batch)):
-        anode = exp.anodes[int(torch.randint(len(exp.anodes), (), generator=g))] if train else exp.anodes[0]
-        lam1, lam2, ratio = kalpha_doublet(anode)
-        lo, hi = _draw(exp.two_theta_min, g, train), _draw(exp.two_theta_max, g, train)
+        inst, (lo, hi) = draw_instrument(exp, g, train)
+        lam1 = xray_source(inst.source).lambda1
         lines = diffraction_lines(batch[i], lam1, (lo, hi), 'physical') if tables is None else lines_from_table(*tables[i], lam1, (lo, hi))
         if tables is not None: lines.intensity, lines.two_theta = lines.intensity.to(batch.dtype), lines.two_theta.to(batch.dtype)
         lines = strong_lines(lines, LINE_FLOOR)
         inside = (q >= two_theta_to_q(lo, lam1)) & (q <= two_theta_to_q(hi, lam1))     # the measured window on the Q grid
         y = torch.zeros_like(q)
         if int(inside.sum()) < 2: out[i, 1] = inside.to(batch.dtype); continue     # a window off the grid: nothing measured
-        prof = profile_pattern(lines, q[inside], 'q', U=_draw(exp.U, g, train), V=_draw(exp.V, g, train), W=_draw(exp.W, g, train),
-                               crystallite_size=_draw(exp.size_nm, g, train), kalpha2=(lam2, ratio),
-                               zero_shift=_draw(exp.zero_shift, g, train) if train else 0.,
-                               background=[_draw(exp.background, g, train), -_draw(exp.background, g, train)/2],
-                               poisson_counts=_draw(exp.counts, g, train) if train else None, generator=g)[0]
-        y[inside] = prof
+        y[inside] = instrument_pattern(lines, q[inside], inst, 'q', g)[0]
         out[i, 0] = y/y.max().clamp(min=1e-12); out[i, 1] = inside.to(batch.dtype)
     return out
 

@@ -9,10 +9,11 @@ from dataclasses import dataclass, replace
 import torch
 from torch import nn
 from .core import *
+from .cmed import DensityTransform
 
 # %% auto #0
 __all__ = ['NORMS', 'ModelConfig', 'norm_layer', 'linear_norm', 'mlp', 'DenseBlock1d', 'PatternEncoder', 'FourierFeatures',
-           'PointMLP', 'CrystalNet', 'kl_divergence', 'parameter_count', 'flops_per_query']
+           'PointMLP', 'CrystalNet', 'kl_divergence', 'predict_grid', 'parameter_count', 'flops_per_query']
 
 # %% ../nbs/05_model.ipynb #4b61021a
 NORMS = ('batch', 'layer', 'none')
@@ -195,6 +196,32 @@ class CrystalNet(nn.Module):
 def kl_divergence(mu:torch.Tensor, log_sigma:torch.Tensor)->torch.Tensor:
     "KL(N(μ, σ²) ‖ N(0, 1)), averaged over latent dimensions and crystals (a scalar)."
     return 0.5*(mu**2 + (2*log_sigma).exp() - 1 - 2*log_sigma).mean()
+
+# %% ../nbs/05_model.ipynb #8c189337
+@torch.no_grad()
+def predict_grid(model:CrystalNet,
+                 pattern:torch.Tensor|None,   # (B, C, n_bins)
+                 formula:torch.Tensor|None,   # (B, 119)
+                 n:int=50,                    # grid points per axis
+                 n_samples:int=5,             # latent samples S (1 and sample=False: the latent means)
+                 transform:str|DensityTransform='log1p',  # the training transform (a checkpoint's 'transform')
+                 sample:bool=True,
+                 generator:torch.Generator|None=None,
+                 chunk:int=2**15,             # query points per crystal per call
+                )->torch.Tensor:              # (S, B, n, n, n) density in e/Å³
+    "The predicted density on the n³ fractional grid ([i, j, k] at (i/n, j/n, k/n)) for S latent samples."
+    model.eval()
+    tf = transform if isinstance(transform, DensityTransform) else DensityTransform(transform)
+    dev = next(model.parameters()).device
+    B = (pattern if pattern is not None else formula).shape[0]
+    ax = torch.arange(n, device=dev, dtype=torch.float32)/n
+    pts = torch.stack(torch.meshgrid(ax, ax, ax, indexing='ij'), -1).reshape(1, -1, 3).expand(B, -1, -1)
+    pattern = None if pattern is None else pattern.to(dev, torch.float32)
+    formula = None if formula is None else formula.to(dev, torch.float32)
+    model.check_inputs(pattern, formula, pts[:, :1])
+    z = model.latents(model.encode(pattern, formula), n_samples, generator, sample)
+    out = torch.cat([model.decode(z, pts[:, i:i + chunk]) for i in range(0, n**3, chunk)], -1)
+    return tf.inverse(out.float()).reshape(-1, B, n, n, n).cpu()
 
 # %% ../nbs/05_model.ipynb #bddc8c1f
 def parameter_count(model:nn.Module)->int:

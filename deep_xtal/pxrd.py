@@ -5,7 +5,7 @@
 # %% ../nbs/02_pxrd.ipynb #e4050340
 from __future__ import annotations
 import functools, json, math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 import numpy as np
 import torch
 from pymatgen.core import Structure
@@ -17,8 +17,9 @@ from .structures import *
 __all__ = ['MOTT_BETHE', 'TWO_THETA_TOL', 'SCALED_INTENSITY_TOL', 'FormFactors', 'form_factor_table', 'reciprocal_lattice',
            'd_spacing', 'lorentz_polarization', 'debye_waller', 'g_max', 'miller_limits', 'half_space_box',
            'check_two_theta_range', 'atom_b_factors', 'type_phase_sums', 'reflection_s2', 'structure_factors',
-           'structure_factor_box', 'Lines', 'supported_only', 'diffraction_lines', 'compare_with_pymatgen', 'bin_lines',
-           'paper_encoding', 'strong_lines', 'caglioti_fwhm', 'scherrer_fwhm', 'pseudo_voigt', 'profile_pattern',
+           'structure_factor_box', 'Lines', 'merge_lines', 'supported_only', 'sphere_reflections', 'diffraction_lines',
+           'compare_with_pymatgen', 'bin_lines', 'paper_encoding', 'strong_lines', 'caglioti_fwhm', 'scherrer_fwhm',
+           'pseudo_voigt', 'profile_pattern', 'Instrument', 'instrument_pattern', 'scale_factor', 'rwp',
            'SimulationResult', 'simulate']
 
 # %% ../nbs/02_pxrd.ipynb #8de6ab59
@@ -275,6 +276,7 @@ class Lines:
     wavelength: float           # λ, Å
     names: list = field(default_factory=list)
     two_theta64: torch.Tensor|None = None  # (N,) float64 2θ from the exact lattice: used for binning, so that float32 never moves a line across a bin edge
+    kalpha2: tuple|None = None  # (λ₂ in Å, I₂/I₁) when the lines are the Kα1 lines of a doublet source: profiles add the Kα2 copies
 
     def __len__(self): return self.n_structures
     def counts(self)->torch.Tensor:
@@ -287,7 +289,16 @@ class Lines:
         if self.names: out['name'] = self.names[i]
         return out
 
-def _merge_lines(b, hkl, tt, tt64, g, inten, n_structures, lam, scaled, limit):
+def merge_lines(b:torch.Tensor,      # (N,) structure index of each reflection
+                hkl:torch.Tensor,    # (N, 3) Miller indices
+                tt:torch.Tensor,     # (N,) 2θ, degrees (differentiable)
+                tt64:torch.Tensor,   # (N,) float64 2θ used for the merge keys
+                g:torch.Tensor,      # (N,) |g| = 1/d, Å⁻¹
+                inten:torch.Tensor,  # (N,) intensity of each reflection
+                n_structures:int, lam:float, # B and λ (Å)
+                scaled:bool,         # scale each structure's strongest line to 100
+                limit:int,           # largest |h|, |k|, |l| (packs hkl into one integer)
+               )->Lines:
     "Merge reflections of equal 2θ (pymatgen's rounding rule), drop weak lines, scale to 100."
     key = torch.round(tt64/TWO_THETA_TOL).long() + b*(1 << 26)     # 180°/1e-5 < 2²⁶: structure index in the high bits
     skey, order = key.sort()
@@ -308,6 +319,7 @@ def _merge_lines(b, hkl, tt, tt64, g, inten, n_structures, lam, scaled, limit):
     I = I/Imax*100 if scaled else I
     return Lines(two_theta[keep], 1/gmin[keep], I[keep], rep[keep], 2*cnt[keep], gb[keep], n_structures, lam, [], tt_exact[keep])
 
+# %% ../nbs/02_pxrd.ipynb #55250163
 def _check_batch(batch:StructureBatch, ff:FormFactors):
     "Reject non-finite or flat cells and elements missing from the form-factor table, naming the structure."
     name = lambda i: batch.names[i] if i < len(batch.names) else f'structure #{i}'
@@ -327,6 +339,7 @@ def supported_only(batch:StructureBatch, *tables:FormFactors)->tuple:
         except StructureError as e: errors[nm] = str(e)
     return (batch[keep] if len(keep) < len(batch) else batch), errors
 
+# %% ../nbs/02_pxrd.ipynb #d19a1e02
 def _plan_chunks(batch:StructureBatch, limits:torch.Tensor, budget:int)->list:
     "Split the batch into chunks of similar box size whose padded work stays under `budget` elements."
     box = ((limits[:, 0] + 1)*(2*limits[:, 1] + 1)*(2*limits[:, 2] + 1)).tolist()
@@ -340,8 +353,25 @@ def _plan_chunks(batch:StructureBatch, limits:torch.Tensor, budget:int)->list:
     if cur: chunks.append(cur)
     return chunks
 
+# %% ../nbs/02_pxrd.ipynb #6472486b
+def sphere_reflections(lattice:torch.Tensor, # (B, 3, 3) float64 lattice rows, Å (exact: the merge keys come from it)
+                       limits:tuple,          # (H, K, L) box of Miller indices
+                       gmax:float,            # radius of the limiting sphere, Å⁻¹
+                      )->tuple:               # (idx (b, h, k+K, l+L) index tensors, hkl (N, 3), |g| (N,) float64)
+    "Reflections of Friedel's half-space inside the limiting sphere |g| ≤ gmax, structure by structure."
+    H, K, L = limits
+    R64 = reciprocal_lattice(lattice)
+    hh, kk, ll, half = half_space_box(H, K, L, lattice.device)
+    M64 = R64 @ R64.transpose(-1, -2)
+    q = lambda i, j: M64[:, i, j, None, None, None]
+    h, k, l = hh.double(), kk.double(), ll.double()
+    g2 = q(0, 0)*h*h + q(1, 1)*k*k + q(2, 2)*l*l + 2*(q(0, 1)*h*k + q(0, 2)*h*l + q(1, 2)*k*l)  # (B, H+1, 2K+1, 2L+1)
+    idx = (half & (g2 <= (gmax + 1e-8)**2) & (g2 > 0)).nonzero(as_tuple=True)
+    return idx, torch.stack([idx[1], idx[2] - K, idx[3] - L], -1), torch.sqrt(g2[idx])
+
+# %% ../nbs/02_pxrd.ipynb #618f564c
 def diffraction_lines(batch:StructureBatch,          # B structures (use `conventional=True` when batching to follow the paper)
-                      wavelength='CuKa',             # anode line name or λ in Å; or a list of them (one `Lines` each)
+                      wavelength='CuKa1',            # source (00_core): a line, λ in Å, or an anode (lines at its Kα1); or a list of them
                       two_theta_range=(0, 90),       # (min, max) 2θ in degrees
                       form_factors:str|FormFactors='physical', # 'pymatgen' reproduces XRDCalculator; 'physical' is Waasmaier–Kirfel
                       debye_waller=None,             # Debye–Waller B: None, a number, {symbol: B} or a (B, A) tensor, Å²
@@ -349,7 +379,8 @@ def diffraction_lines(batch:StructureBatch,          # B structures (use `conven
                       chunk_elements:int=1<<20,      # work budget per chunk of structures (memory ∝ this)
                      )->Lines|list:                  # stick lines (a list of `Lines` when several wavelengths)
     "Powder diffraction stick lines of many structures at once (pymatgen's `XRDCalculator.get_pattern` batched)."
-    lams = [core.wavelength(w) for w in (wavelength if isinstance(wavelength, (list, tuple)) else [wavelength])]
+    specs = wavelength if isinstance(wavelength, (list, tuple)) else [wavelength]
+    lams, doublets = [core.wavelength(w) for w in specs], [core.xray_source(w).kalpha2 for w in specs]
     lo, hi = check_two_theta_range(two_theta_range)
     ff = form_factor_table(form_factors)
     _check_batch(batch, ff)
@@ -361,18 +392,8 @@ def diffraction_lines(batch:StructureBatch,          # B structures (use `conven
         sub = batch[chunk]
         H, K, L = limits[chunk].max(0).values.tolist()
         G, Zt, Bt = type_phase_sums(sub, (H, K, L), b_atom[torch.as_tensor(chunk, device=batch.device)])
-        # reflections of the half-space inside the largest limiting sphere, from float64 |g| (exact merge keys)
-        R64 = reciprocal_lattice(sub.exact_lattice())
+        idx, hkl, g64 = sphere_reflections(sub.exact_lattice(), (H, K, L), max(gmaxes))
         dev = batch.device
-        hh, kk, ll, half = half_space_box(H, K, L, dev)
-        M64 = R64 @ R64.transpose(-1, -2)
-        q = lambda i, j: M64[:, i, j, None, None, None]
-        h, k, l = hh.double(), kk.double(), ll.double()
-        g2 = q(0, 0)*h*h + q(1, 1)*k*k + q(2, 2)*l*l + 2*(q(0, 1)*h*k + q(0, 2)*h*l + q(1, 2)*k*l)  # (b, H+1, 2K+1, 2L+1)
-        inside = half & (g2 <= (max(gmaxes) + 1e-8)**2) & (g2 > 0)
-        idx = inside.nonzero(as_tuple=True)
-        hkl = torch.stack([idx[1], idx[2] - K, idx[3] - L], -1)
-        g64 = torch.sqrt(g2[idx])
         s2 = reflection_s2(sub.lattice, idx[0], hkl)
         F = structure_factors(G, Zt, Bt, idx, s2, ff)
         F2, g = F.real**2 + F.imag**2, torch.sqrt(4*s2)
@@ -382,31 +403,31 @@ def diffraction_lines(batch:StructureBatch,          # B structures (use `conven
             theta = torch.asin(torch.clamp(lam*g[sel]/2, max=1.))
             tt64 = torch.rad2deg(2*torch.asin(torch.clamp(lam*g64[sel]/2, max=1.)))
             inten = 2*F2[sel]*lorentz_polarization(theta)
-            lines = _merge_lines(idx[0][sel], hkl[sel], torch.rad2deg(2*theta), tt64, g[sel], inten, len(sub), lam, scaled, max(H, K, L))
+            lines = merge_lines(idx[0][sel], hkl[sel], torch.rad2deg(2*theta), tt64, g[sel], inten, len(sub), lam, scaled, max(H, K, L))
             lines.batch = torch.as_tensor(chunk, device=dev)[lines.batch]
             out[j].append(lines)
-    res = [_concat_lines(parts, len(batch), lam, batch.names) for parts, lam in zip(out, lams)]
+    res = [_concat_lines(parts, len(batch), lam, batch.names, k2) for parts, lam, k2 in zip(out, lams, doublets)]
     return res if isinstance(wavelength, (list, tuple)) else res[0]
 
 
-def _concat_lines(parts:list, n:int, lam:float, names:list)->Lines:
+def _concat_lines(parts:list, n:int, lam:float, names:list, kalpha2=None)->Lines:
     "Join the `Lines` of several chunks and order them by structure, then 2θ."
     cat = lambda k: torch.cat([getattr(p, k) for p in parts]) if parts else torch.zeros(0)
     b = cat('batch')
     order = torch.sort(b, stable=True).indices
     return Lines(*(cat(k)[order] for k in ('two_theta', 'd_spacing', 'intensity', 'hkl', 'multiplicity', 'batch')), n, lam, list(names),
-                 cat('two_theta64')[order])
+                 cat('two_theta64')[order], kalpha2)
 
-# %% ../nbs/02_pxrd.ipynb #b9fd83e0
+# %% ../nbs/02_pxrd.ipynb #584233b2
 def compare_with_pymatgen(structure:Structure, # one structure, used as given (pass the conventional cell)
                           lines:dict,          # its lines from `diffraction_lines(...)[i]`
-                          wavelength='CuKa',   # as given to `diffraction_lines`
+                          wavelength='CuKa_avg', # as given to `diffraction_lines` (a line; an anode means its Kα1)
                           two_theta_range=(0, 90),
                           debye_waller=None,   # {symbol: B} or None
                          )->dict:              # n_pymatgen, n_ours, max |Δ2θ| (°), max |ΔI| (0–100), matched, multiplicity_ok
     "Line-by-line comparison of our lines with pymatgen's `XRDCalculator` (pymatgen form factors)."
     from pymatgen.analysis.diffraction.xrd import XRDCalculator
-    p = XRDCalculator(wavelength=wavelength, debye_waller_factors=debye_waller).get_pattern(structure, two_theta_range=tuple(two_theta_range))
+    p = XRDCalculator(wavelength=core.xray_source(wavelength).lambda1, debye_waller_factors=debye_waller).get_pattern(structure, two_theta_range=tuple(two_theta_range))
     px, py = np.asarray(p.x), np.asarray(p.y)
     ox, oy = lines['two_theta'], lines['intensity']
     j = np.clip(np.searchsorted(ox, px), 1, max(len(ox) - 1, 1)) if len(ox) else np.zeros(0, int)
@@ -437,7 +458,7 @@ def bin_lines(lines:Lines,              # stick lines of B structures
     return out.view(B, n_bins)
 
 def paper_encoding(batch:StructureBatch,      # B structures (batch them with `conventional=True`, as the paper did)
-                   wavelengths=('MoKa',),      # one channel per wavelength (anode names or Å)
+                   wavelengths=('MoKa_avg',),  # one channel per line (the paper: pymatgen's mean Mo Kα, 'MoKa_avg')
                    n_bins:int=1024,            # bins over 0–180°
                    form_factors='pymatgen',    # the paper used pymatgen's XRDCalculator
                    **kwargs,                   # passed to `diffraction_lines` (debye_waller, chunk_elements)
@@ -455,8 +476,7 @@ def strong_lines(lines:Lines,  # stick lines of B structures
     imax = lines.intensity.new_zeros(lines.n_structures).scatter_reduce(0, lines.batch, lines.intensity.detach(), 'amax', include_self=False)
     sel = lines.intensity >= floor*imax[lines.batch]
     pick = lambda t: None if t is None else t[sel]
-    return Lines(pick(lines.two_theta), pick(lines.d_spacing), pick(lines.intensity), pick(lines.hkl), pick(lines.multiplicity),
-                 pick(lines.batch), lines.n_structures, lines.wavelength, lines.names, pick(lines.two_theta64))
+    return replace(lines, **{k: pick(getattr(lines, k)) for k in ('two_theta', 'd_spacing', 'intensity', 'hkl', 'multiplicity', 'batch', 'two_theta64')})
 
 # %% ../nbs/02_pxrd.ipynb #66e499ea
 def caglioti_fwhm(theta:torch.Tensor, U:float=0.0, V:float=0.0, W:float=0.01)->torch.Tensor:
@@ -487,7 +507,7 @@ def profile_pattern(lines:Lines,               # stick lines of B structures, co
                     axis:str='two_theta',      # 'two_theta' or 'q': what `x` is
                     U:float=0.0, V:float=0.0, W:float=0.01, # Caglioti Gaussian widths, deg²
                     crystallite_size:float|None=None,      # Scherrer crystallite size, nm (None: no size broadening)
-                    kalpha2:tuple|None=None,   # (λ₂ in Å, I₂/I₁) to add the Kα2 line of each reflection, e.g. (1.54439, 0.5)
+                    kalpha2='auto',            # (λ₂ in Å, I₂/I₁) to add the Kα2 line of each reflection; 'auto': the lines' own doublet; None: no Kα2
                     zero_shift:float=0.0,      # instrument zero error added to every 2θ, degrees
                     background=None,           # polynomial coefficients in t ∈ [0, 1] across the grid, (n_c,) or (B, n_c), in units of the strongest peak
                     poisson_counts:float|None=None, # Poisson noise with the strongest peak at this many counts
@@ -504,6 +524,7 @@ def profile_pattern(lines:Lines,               # stick lines of B structures, co
     lam = lines.wavelength
     tt_grid = x if axis == 'two_theta' else q_to_two_theta(x, lam)
     comps = [(lines.two_theta, lines.intensity)]
+    if isinstance(kalpha2, str) and kalpha2 == 'auto': kalpha2 = lines.kalpha2
     if kalpha2 is not None:
         lam2, ratio = kalpha2
         s2 = torch.sin(torch.deg2rad(lines.two_theta)/2)*core.wavelength(lam2)/lam
@@ -534,6 +555,61 @@ def profile_pattern(lines:Lines,               # stick lines of B structures, co
         out = out + gaussian_sigma*torch.randn(out.shape, generator=generator, dtype=out.dtype, device=dev)
     return out
 
+# %% ../nbs/02_pxrd.ipynb #c075c295
+@dataclass
+class Instrument:
+    "A laboratory powder diffractometer and sample, as the pattern sees them (defaults: a Cu tube in Bragg–Brentano geometry)."
+    source: str|float = 'CuKa'         # X-ray source (00_core): an anode gives the Kα1+Kα2 doublet
+    U: float = 0.004                   # Caglioti widths, deg²
+    V: float = 0.0
+    W: float = 0.004
+    size_nm: float|None = 200.         # Scherrer crystallite size, nm (None: no size broadening)
+    zero_shift: float = 0.             # zero error of the 2θ scale, degrees
+    background: tuple = (0.05, -0.02)  # polynomial background across the grid, in units of the strongest peak
+    counts: float|None = 20000.        # Poisson counts of the strongest peak (None: noise-free, strongest peak = 1)
+
+def instrument_pattern(lines:Lines,             # stick lines at the source's principal wavelength (Kα1 for an anode)
+                       x:torch.Tensor,          # (n,) 2θ grid (degrees) or Q grid (Å⁻¹)
+                       instrument:Instrument,   # the diffractometer
+                       axis:str='two_theta',    # 'two_theta' or 'q'
+                       generator:torch.Generator|None=None, # seeds the counting noise
+                      )->torch.Tensor:          # (B, n) counts (strongest noise-free peak = `counts`), or I/I_max when counts is None
+    "The pattern that `instrument` records from stick lines: profiles, Kα doublet, zero shift, background and Poisson counts."
+    src = core.xray_source(instrument.source)
+    if abs(src.lambda1 - lines.wavelength) > 1e-6:
+        raise PatternError(f"the lines were computed at λ = {lines.wavelength} Å but the instrument's source {src} has λ₁ = {src.lambda1} Å; "
+                           "compute them at the source's principal wavelength")
+    y = profile_pattern(lines, x, axis, U=instrument.U, V=instrument.V, W=instrument.W, crystallite_size=instrument.size_nm,
+                        kalpha2=src.kalpha2, zero_shift=instrument.zero_shift, background=list(instrument.background))
+    if not instrument.counts: return y
+    if instrument.counts <= 0: raise PatternError(f"Instrument.counts must be > 0 (counts of the strongest peak), got {instrument.counts}")
+    return torch.poisson(torch.clamp(y*instrument.counts, min=0), generator=generator)
+
+# %% ../nbs/02_pxrd.ipynb #e386e3c0
+def scale_factor(y_obs:torch.Tensor,   # (..., n) observed pattern
+                 y_calc:torch.Tensor,  # (..., n) calculated pattern (broadcast against y_obs)
+                 weights=None,         # (..., n) weights w = 1/σ², or None for w = 1
+                )->torch.Tensor:       # (...,) least-squares scale c (0 where y_calc is zero)
+    "The scale c minimising Σ w (y_obs − c y_calc)²."
+    yo, yc = torch.as_tensor(y_obs), torch.as_tensor(y_calc)
+    w = torch.ones((), dtype=yo.dtype) if weights is None else torch.as_tensor(weights, dtype=yo.dtype)
+    cc = (w*yc*yc).sum(-1)
+    return torch.where(cc > 0, (w*yo*yc).sum(-1)/cc.clamp(min=1e-300), 0)
+
+def rwp(y_obs:torch.Tensor,   # (..., n) observed pattern
+        y_calc:torch.Tensor,  # (..., n) calculated pattern (broadcast against y_obs), scaled by least squares
+        weights=None,         # (..., n) weights w = 1/σ², or None for w = 1
+       )->torch.Tensor:       # (...,) weighted-profile R factor, a fraction
+    "Rwp = √(Σ w (y_obs − c y_calc)² / Σ w y_obs²) with the least-squares scale c."
+    yo, yc = torch.as_tensor(y_obs).double(), torch.as_tensor(y_calc).double()
+    try: yo, yc = torch.broadcast_tensors(yo, yc)
+    except RuntimeError: raise PatternError(f"rwp: y_obs {tuple(yo.shape)} and y_calc {tuple(yc.shape)} must have the same number of points; sample both alike") from None
+    w = torch.ones((), dtype=torch.float64) if weights is None else torch.as_tensor(weights).double()
+    den = (w*yo*yo).sum(-1)
+    if (den == 0).any(): raise PatternError("rwp: y_obs is zero everywhere; pass the observed pattern first")
+    c = scale_factor(yo, yc, w)
+    return torch.sqrt((w*(yo - c[..., None]*yc)**2).sum(-1)/den)
+
 # %% ../nbs/02_pxrd.ipynb #bb64a365
 @dataclass
 class SimulationResult:
@@ -541,18 +617,8 @@ class SimulationResult:
     records: list   # one dict per structure: name, formula, two_theta, intensity, d_spacing, hkl, multiplicity (+ binned / profile)
     errors: dict    # input name -> message
 
-def _as_named(items)->tuple:
-    "Read paths and collect (name, Structure) pairs; unreadable inputs go to the error dict."
-    named, errors = [], {}
-    for it in items:
-        if isinstance(it, Structure): named.append((f'#{len(named)}', it)); continue
-        if isinstance(it, tuple): named.append(it); continue
-        try: named += list(read_structures(it))
-        except StructureError as e: errors[str(it)] = str(e)
-    return named, errors
-
 def simulate(structures,                      # paths, CIF/POSCAR/JSON text, Structures or (name, Structure) pairs
-             wavelength='CuKa',               # anode line name or λ in Å
+             wavelength='CuKa',               # source (00_core): an anode (sticks at Kα1, profiles with the doublet), a line, or λ in Å
              two_theta_range=(0, 90),         # degrees
              form_factors='physical',         # 'pymatgen' or 'physical'
              debye_waller=None,               # B in Å²: None, a number, or {symbol: B}
@@ -560,24 +626,25 @@ def simulate(structures,                      # paths, CIF/POSCAR/JSON text, Str
              dtype='float64', device='cpu',
              bins:int|None=None,              # also return the paper-style binned vector with this many bins over the 2θ range
              profile:dict|None=None,          # also a continuous profile: {'step': 0.01, 'q_range': (qmin, qmax) for a Q grid,
-                                              #   'kalpha2': True for the anode's doublet, …`profile_pattern` options}
+                                              #   'kalpha2': False for Kα1 only, …`profile_pattern` options}
             )->SimulationResult:
     "Stick patterns (and optionally binned or continuous patterns) of many structures, with per-input errors."
     if isinstance(structures, (str, Structure)) or hasattr(structures, 'read_text'): structures = [structures]
-    lam = core.wavelength(wavelength)
+    src = core.xray_source(wavelength)
     rng = check_two_theta_range(two_theta_range)
     ff = form_factor_table(form_factors)
-    named, errors = _as_named(structures)
+    named, errors = named_structures(structures)
     batch = batch_structures(named, conventional=conventional, dtype=dtype, device=device, on_error='skip')
     errors.update(batch.errors)
     batch, unsupported = supported_only(batch, ff)
     errors.update(unsupported)
     records, opts = [], dict(profile or {})
-    if opts.get('kalpha2') is True:                     # resolve the anode's doublet; sticks are then computed at Kα1
-        if not isinstance(wavelength, str): raise PatternError("kalpha2=True needs an anode name such as 'CuKa' as the wavelength")
-        lam, lam2, ratio = kalpha_doublet(wavelength); opts['kalpha2'] = (lam2, ratio)
+    k2 = opts.pop('kalpha2', 'auto')                    # an anode's doublet comes with its name; True insists on one, False drops it
+    if k2 is True and src.kalpha2 is None:
+        raise PatternError(f"kalpha2=True needs an anode (the Kα doublet) such as 'CuKa' as the wavelength, not {wavelength!r}")
+    opts['kalpha2'] = None if k2 is False else k2 if isinstance(k2, tuple) else 'auto'
     if len(batch):
-        lines = diffraction_lines(batch, lam, rng, ff, debye_waller)
+        lines = diffraction_lines(batch, wavelength, rng, ff, debye_waller)
         binned = bin_lines(lines, bins, rng) if bins else None
         if profile:
             step = float(opts.pop('step', 0.01))
@@ -590,7 +657,7 @@ def simulate(structures,                      # paths, CIF/POSCAR/JSON text, Str
         for i, nm in enumerate(batch.names):
             s = named[batch.indices[i]][1]
             r = lines[i]
-            rec = dict(name=nm, formula=s.composition.reduced_formula, wavelength=lam,
+            rec = dict(name=nm, formula=s.composition.reduced_formula, wavelength=src.lambda1, source=str(src),
                        two_theta=r['two_theta'].tolist(), intensity=r['intensity'].tolist(), d_spacing=r['d_spacing'].tolist(),
                        hkl=r['hkl'].tolist(), multiplicity=r['multiplicity'].tolist())
             if binned is not None: rec['binned'] = binned[i].tolist()

@@ -17,7 +17,8 @@ from .core import *
 
 # %% auto #0
 __all__ = ['EXAMPLE_DIR', 'example_structure', 'check_structure', 'NamedStructure', 'iter_records', 'structure_from_record',
-           'read_structures', 'conventional_standard_structure', 'StructureBatch', 'batch_structures']
+           'read_structures', 'named_structures', 'conventional_standard_structure', 'as_lattice', 'lattice_tensor',
+           'majority_species', 'StructureBatch', 'batch_structures']
 
 # %% ../nbs/01_structures.ipynb #b579d915
 _EXAMPLES = {
@@ -172,6 +173,18 @@ def read_structures(source:str|Path,       # path to a structure file, or the te
     structs = _parse_text(str(source), nm)
     return [NamedStructure(nm if len(structs) == 1 else f"{nm}[{i}]", s) for i, s in enumerate(structs)]
 
+# %% ../nbs/01_structures.ipynb #f40bf1f4
+def named_structures(items,  # paths, CIF/POSCAR/JSON text, Structures or (name, Structure) pairs
+                    )->tuple: # ([(name, Structure)], {input: reason it could not be read})
+    "Read every input into (name, Structure) pairs; unreadable inputs go to the error dict instead of raising."
+    named, errors = [], {}
+    for it in items:
+        if isinstance(it, Structure): named.append((f'#{len(named)}', it)); continue
+        if isinstance(it, tuple): named.append(it); continue
+        try: named += list(read_structures(it))
+        except StructureError as e: errors[str(it)] = str(e)
+    return named, errors
+
 # %% ../nbs/01_structures.ipynb #fa0e4711
 def conventional_standard_structure(s:Structure,    # any cell of the crystal
                                     symprec:float=0.01, # spglib distance tolerance, Å (the paper used pymatgen's default 0.01)
@@ -183,6 +196,41 @@ def conventional_standard_structure(s:Structure,    # any cell of the crystal
     except Exception as e:
         raise StructureError(f"{name}: spglib could not find the symmetry at symprec={symprec} ({e}); "
                              "check for overlapping atoms or pass a larger symprec") from None
+
+# %% ../nbs/01_structures.ipynb #18c48048
+def _fmt(values)->str: return ' '.join(f'{float(v):g}' for v in np.ravel(values))
+
+def as_lattice(cell,             # a b c α β γ (Å, °), a (3, 3) matrix of rows a, b, c (Å), a `Lattice` or a `Structure`
+               name:str='cell',  # how the input is called in error messages (e.g. '--cell')
+              )->Lattice:        # the lattice
+    "A pymatgen `Lattice` from any common way of giving a cell; `StructureError` naming `name` if it spans no cell."
+    if isinstance(cell, Structure): return cell.lattice
+    if isinstance(cell, Lattice): return cell
+    a = cell.detach().cpu().double().numpy() if isinstance(cell, torch.Tensor) else np.asarray(cell, dtype=np.float64)
+    if not np.isfinite(a).all(): raise StructureError(f"{name} {_fmt(a)} has NaN or infinite values")
+    if a.shape == (6,):
+        if (a[:3] <= 0).any(): raise StructureError(f"{name} {_fmt(a)}: the lengths a b c must be > 0 Å")
+        if (a[3:] <= 0).any() or (a[3:] >= 180).any(): raise StructureError(f"{name} {_fmt(a)}: the angles α β γ must lie between 0 and 180°")
+        lat = Lattice.from_parameters(*a)
+    elif a.shape == (3, 3): lat = Lattice(a)
+    else: raise StructureError(f"{name} must be a b c alpha beta gamma (Å, degrees) or a 3×3 matrix, got shape {a.shape}")
+    if not np.isfinite(lat.volume) or lat.volume <= 1e-3: raise StructureError(f"{name} {_fmt(a)} spans no cell (zero volume)")
+    return lat
+
+def lattice_tensor(lattice,          # (B, 3, 3) or anything `as_lattice` takes
+                   batch:int|None=None, # expand one lattice to this many
+                  )->torch.Tensor:   # (B, 3, 3) float64 rows a, b, c, Å (B = 1 for one lattice unless `batch`)
+    "Lattice rows as a float64 tensor, batched."
+    if isinstance(lattice, (torch.Tensor, np.ndarray)) and np.ndim(lattice) == 3:
+        L = torch.as_tensor(lattice).detach().double().cpu()
+        for l in L: as_lattice(l)
+    else: L = torch.tensor(as_lattice(lattice).matrix, dtype=torch.float64)[None]
+    return L.expand(batch, 3, 3) if batch is not None and len(L) == 1 else L
+
+# %% ../nbs/01_structures.ipynb #ad78c3c6
+def majority_species(site)->Element|Species:
+    "A site's most occupied species."
+    return max(site.species.items(), key=lambda kv: kv[1])[0]
 
 # %% ../nbs/01_structures.ipynb #82eb8aef
 @dataclass

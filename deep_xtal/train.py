@@ -12,12 +12,12 @@ import torch
 from .core import *
 from .structures import iter_records
 from .cmed import DensityTransform
-from .data import DataConfig, CrystalData, CachedData, EpochBatchSampler, split_names, iter_named
+from .data import DataConfig, CrystalData, CachedData, EpochBatchSampler, split_names, iter_named, WAVELENGTH_VOCABULARY
 from .model import CrystalNet, ModelConfig
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'TrainConfig', 'DataSpec', 'run_config', 'load_run_config', 'data_hash', 'make_datasets', 'lr_at',
-           'Trainer', 'load_checkpoint', 'predict_grid', 'train_from_config', 'learning_curve']
+           'Trainer', 'load_checkpoint', 'checkpoint_config', 'train_from_config', 'learning_curve']
 
 # %% ../nbs/06_train.ipynb #d1e6fbed
 SCHEDULES = ('cosine_restarts', 'onecycle', 'constant')
@@ -251,7 +251,8 @@ class Trainer:
                     cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None),
                     model_config=asdict(self.module.config), transform=self.transform.kind,
                     batches=asdict(self.train_data.config) if hasattr(self.train_data, 'config') else None,
-                    train_config=asdict(self.config), run=_plain(self.run), data_hash=self.data_hash, version=1)
+                    train_config=asdict(self.config), run=_plain(self.run), data_hash=self.data_hash, version=1,
+                    vocabulary=WAVELENGTH_VOCABULARY)
 
     def save(self, name:str='last.pt'):
         "Write a checkpoint (rank 0 only; atomic)."
@@ -367,30 +368,9 @@ def load_checkpoint(path:str|Path, device:str='cpu')->tuple:
     model.load_state_dict(ck['model'])
     return model.to(device).eval(), ck
 
-@torch.no_grad()
-def predict_grid(model:CrystalNet,
-                 pattern:torch.Tensor|None,   # (B, C, n_bins)
-                 formula:torch.Tensor|None,   # (B, 119)
-                 n:int=50,                    # grid points per axis
-                 n_samples:int=5,             # latent samples S (1 and sample=False: the latent means)
-                 transform:str|DensityTransform='log1p',  # the training transform (a checkpoint's 'transform')
-                 sample:bool=True,
-                 generator:torch.Generator|None=None,
-                 chunk:int=2**15,             # query points per crystal per call
-                )->torch.Tensor:              # (S, B, n, n, n) density in e/Å³
-    "The predicted density on the n³ fractional grid ([i, j, k] at (i/n, j/n, k/n)) for S latent samples."
-    model.eval()
-    tf = transform if isinstance(transform, DensityTransform) else DensityTransform(transform)
-    dev = next(model.parameters()).device
-    B = (pattern if pattern is not None else formula).shape[0]
-    ax = torch.arange(n, device=dev, dtype=torch.float32)/n
-    pts = torch.stack(torch.meshgrid(ax, ax, ax, indexing='ij'), -1).reshape(1, -1, 3).expand(B, -1, -1)
-    pattern = None if pattern is None else pattern.to(dev, torch.float32)
-    formula = None if formula is None else formula.to(dev, torch.float32)
-    model.check_inputs(pattern, formula, pts[:, :1])
-    z = model.latents(model.encode(pattern, formula), n_samples, generator, sample)
-    out = torch.cat([model.decode(z, pts[:, i:i + chunk]) for i in range(0, n**3, chunk)], -1)
-    return tf.inverse(out.float()).reshape(-1, B, n, n, n).cpu()
+def checkpoint_config(ck:dict)->DataConfig:
+    "The batch settings (`DataConfig`) a checkpoint was trained with, in today's wavelength vocabulary."
+    return DataConfig.from_dict(ck.get('batches'), ck.get('vocabulary', 1))
 
 # %% ../nbs/06_train.ipynb #a4d2168e
 def train_from_config(config:str|Path|dict,  # a YAML/JSON file or a dict (see `run_config`)

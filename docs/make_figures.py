@@ -35,7 +35,7 @@ if (run/'train.csv').exists():
 # The README's demo picture: `deep_xtal demo` with the bundled model, its offline 3-D view rendered by headless Chromium
 # (deep_xtal.viz.render_png; needs the Debian package chromium) beside its pattern plot.
 import tempfile
-from deep_xtal.solve import demo
+from deep_xtal.viz import demo
 from deep_xtal.viz import render_png, find_chromium, image_coverage
 if find_chromium():
     with tempfile.TemporaryDirectory() as d:
