@@ -4,12 +4,13 @@
 
 # %% ../nbs/04_data.ipynb #5f61cc70
 from __future__ import annotations
-import hashlib, math
+import hashlib, json, math, os, time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import torch
+from fastcore.basics import patch
 from pymatgen.core import Structure
 from .core import *
 from .structures import *
@@ -19,8 +20,8 @@ from .cmed import procrystal_density, procrystal_density_at, DensityTransform, D
 
 # %% auto #0
 __all__ = ['FORMULA_MODES', 'MIXED_PRESENCE', 'WAVELENGTH_VOCABULARY', 'CACHE_VERSION', 'LINE_FLOOR', 'formula_vector',
-           'grid_query_points', 'uniform_query_points', 'shift_and_noise', 'Selection', 'crystal_system',
-           'filter_structures', 'deduplicate', 'split_names', 'select_structures', 'DataConfig', 'legacy_wavelengths',
+           'grid_query_points', 'uniform_query_points', 'shift_and_noise', 'crystal_system', 'filter_structures',
+           'deduplicate', 'split_names', 'Selection', 'select_structures', 'DataConfig', 'legacy_wavelengths',
            'EpochBatchSampler', 'CrystalData', 'data_loader', 'line_table', 'lines_from_table', 'build_cache',
            'iter_named', 'record_splits', 'cache_report', 'add_line_tables', 'CachedData', 'ExperimentConfig',
            'draw_instrument', 'experimental_patterns', 'random_crystals', 'mp_structures']
@@ -85,18 +86,7 @@ def shift_and_noise(pattern:torch.Tensor,        # (B, C, n_bins)
     noise = torch.randn(out.shape, generator=generator, dtype=out.dtype).to(out.device)
     return out + sigma*noise
 
-# %% ../nbs/04_data.ipynb #88397de1
-@dataclass
-class Selection:
-    "The outcome of `select_structures`: kept structures by split, and every rejected input with its reason."
-    splits: dict                                  # split name -> list of (name, Structure)
-    rejected: dict = field(default_factory=dict)  # name -> reason
-    def counts(self)->dict:
-        "Number of structures per split and per rejection reason."
-        reasons = {}
-        for r in self.rejected.values(): reasons[r.split(':')[0]] = reasons.get(r.split(':')[0], 0) + 1
-        return {'splits': {k: len(v) for k, v in self.splits.items()}, 'rejected': reasons}
-
+# %% ../nbs/04_data.ipynb #f238f051
 def crystal_system(s:Structure, symprec:float=0.1)->str:
     "spglib's crystal system of `s` at tolerance `symprec` (Å)."
     from pymatgen.symmetry.analyzer import SpacegroupAnalyzer
@@ -129,6 +119,7 @@ def filter_structures(named:list,                  # (name, Structure) pairs
         except StructureError as e: rejected[name] = f"unreadable: {e}"
     return kept, rejected
 
+# %% ../nbs/04_data.ipynb #7558c434
 def deduplicate(named:list,       # (name, Structure) pairs
                 matcher=None,     # a pymatgen StructureMatcher (default: pymatgen's defaults)
                )->tuple:          # (unique pairs in input order, {duplicate name: name of the kept twin})
@@ -146,6 +137,7 @@ def deduplicate(named:list,       # (name, Structure) pairs
             else: dup_of[named[i][0]] = named[twin][0]
     return [p for p in named if p[0] not in dup_of], dup_of
 
+# %% ../nbs/04_data.ipynb #6507195c
 def split_names(names:list,                  # names to split
                 ratios=(0.8, 0.1, 0.1),      # fractions of train, val, test
                 seed:int=0,                  # the split depends only on the names and the seed
@@ -160,6 +152,18 @@ def split_names(names:list,                  # names to split
         u = int(hashlib.sha256(f'{seed}:{n}'.encode()).hexdigest()[:12], 16)/16**12
         out[n] = labels[min(int(np.searchsorted(edges, u, side='right')), len(labels) - 1)]
     return out
+
+# %% ../nbs/04_data.ipynb #559f2355
+@dataclass
+class Selection:
+    "The outcome of `select_structures`: kept structures by split, and every rejected input with its reason."
+    splits: dict                                  # split name -> list of (name, Structure)
+    rejected: dict = field(default_factory=dict)  # name -> reason
+    def counts(self)->dict:
+        "Number of structures per split and per rejection reason."
+        reasons = {}
+        for r in self.rejected.values(): reasons[r.split(':')[0]] = reasons.get(r.split(':')[0], 0) + 1
+        return {'splits': {k: len(v) for k, v in self.splits.items()}, 'rejected': reasons}
 
 def select_structures(named:list,            # (name, Structure) pairs
                       given_splits:dict|None=None, # name -> split label (e.g. the paper's lists); else a seeded split
@@ -224,12 +228,14 @@ class DataConfig:
         if vocabulary < 2 and 'wavelengths' in d: d['wavelengths'] = legacy_wavelengths(d['wavelengths'])
         return cls(**d)
 
+# %% ../nbs/04_data.ipynb #6419fcd0
 WAVELENGTH_VOCABULARY = 2   # stored with caches and checkpoints: 2 = deep_xtal ≥ 0.2, where 'MoKa' names the Kα doublet
 
 def legacy_wavelengths(names)->tuple:
     "Wavelength names written before deep_xtal 0.2, where an anode name meant pymatgen's mean line: 'MoKa' → 'MoKa_avg'."
     return tuple(f'{w}_avg' if isinstance(w, str) and w.strip() in ANODES else w for w in names)
 
+# %% ../nbs/04_data.ipynb #373e4517
 class EpochBatchSampler(torch.utils.data.Sampler):
     "Batches of indices, shuffled per epoch from a seed; each item is (epoch, batch number, index)."
     def __init__(self, n:int, batch_size:int, shuffle:bool=True, seed:int=0, drop_last:bool=False):
@@ -241,6 +247,7 @@ class EpochBatchSampler(torch.utils.data.Sampler):
         for b in range(len(self)):
             yield [(self.epoch, b, int(i)) for i in order[b*self.batch_size:(b + 1)*self.batch_size]]
 
+# %% ../nbs/04_data.ipynb #1b7fdff7
 def _formula_mode(c:DataConfig, train:bool)->str:
     "The formula mode of a batch: a 'mixed' configuration validates on fractions."
     return 'fractions' if c.formula == 'mixed' and not train else c.formula
@@ -254,6 +261,7 @@ def _batch_start(items:list, generator_of, c:DataConfig, train:bool, B:int, dtyp
               else uniform_query_points(B, c.n_query, **gen))
     return items, g, points
 
+# %% ../nbs/04_data.ipynb #85c82c43
 class CrystalData(torch.utils.data.Dataset):
     "Structures that become training batches on the fly (see `DataConfig`)."
     def __init__(self, structures:list,          # (name, Structure) pairs or Structures
@@ -290,6 +298,7 @@ class CrystalData(torch.utils.data.Dataset):
             out['grid'] = procrystal_density(batch, c.grid, c.b_iso)
         return out
 
+# %% ../nbs/04_data.ipynb #06c7fa49
 def data_loader(data:CrystalData, batch_size:int=128, shuffle:bool=True, train:bool=True, seed:int=0,
                 num_workers:int=0, drop_last:bool=False)->torch.utils.data.DataLoader:
     "A DataLoader whose batches `data` makes on the fly (in `num_workers` CPU processes, or in this one)."
@@ -298,8 +307,6 @@ def data_loader(data:CrystalData, batch_size:int=128, shuffle:bool=True, train:b
                                        collate_fn=lambda items: data.make_batch(items, train), persistent_workers=False)
 
 # %% ../nbs/04_data.ipynb #26d951f0
-import json, os, time
-
 CACHE_VERSION = 2   # 2: shards also hold line tables (d, Σ|F|²·multiplicity) for measured-like patterns
 
 def _current_settings(settings:dict)->dict:
@@ -307,6 +314,7 @@ def _current_settings(settings:dict)->dict:
     if settings.get('vocabulary', 1) >= WAVELENGTH_VOCABULARY: return settings
     return {**settings, 'vocabulary': WAVELENGTH_VOCABULARY, 'wavelengths': list(legacy_wavelengths(settings.get('wavelengths', ())))}
 
+# %% ../nbs/04_data.ipynb #1ce93242
 def _sha256(path:Path)->str:
     h = hashlib.sha256()
     with open(path, 'rb') as f:
@@ -318,6 +326,7 @@ def _shard_ok(out:Path, entry:dict)->bool:
     p = out/entry['file']
     return p.exists() and p.stat().st_size == entry['bytes'] and _sha256(p) == entry['sha256']
 
+# %% ../nbs/04_data.ipynb #18e52327
 def line_table(batch:StructureBatch)->tuple:
     "Wavelength-free line table: d (N,), Σ|F|²·multiplicity (N,) per line, and (B+1,) offsets; d ≥ λ(Ag Kα1)/2 (physical form factors)."
     ln = diffraction_lines(batch, 'AgKa1', (0, 180), 'physical', scaled=False)
@@ -339,6 +348,7 @@ def lines_from_table(d:torch.Tensor, f2m:torch.Tensor, # one crystal's line tabl
     top = I.max().clamp(min=1e-300) if n else 1.                 # no line in the window: an empty set
     return Lines(tt[sel], d[sel], I/top*100, torch.zeros(n, 3, dtype=torch.long), z, z, 1, lam, [], tt[sel])
 
+# %% ../nbs/04_data.ipynb #c54b01a9
 def _write_shard(path:Path, named:list, splits:dict, config:DataConfig, grids:bool)->dict:
     "Simulate one shard of (name, conventional Structure) pairs and write it; returns its manifest entry (without checksum)."
     import h5py
@@ -367,6 +377,7 @@ def _write_shard(path:Path, named:list, splits:dict, config:DataConfig, grids:bo
     tmp.rename(path)
     return dict(file=path.name, n=n, rejected=rejected)
 
+# %% ../nbs/04_data.ipynb #04e6e0fe
 def _make_shard(job:dict)->dict:
     "Convert one chunk to conventional cells and write its shard (runs in a worker process when `workers` > 1)."
     conv, rejected = [], {}
@@ -381,6 +392,7 @@ def _make_shard(job:dict)->dict:
     entry.update(key=job['key'], bytes=path.stat().st_size, sha256=_sha256(path), inputs=job['inputs'], n_in=len(job['chunk']))
     return entry
 
+# %% ../nbs/04_data.ipynb #0ecbbabc
 def build_cache(structures,                 # iterable of (name, Structure) pairs (e.g. `iter_named` of files)
                 out:str|Path,               # cache folder
                 splits:dict|None=None,      # name -> split label; default: `split_names` with `ratios`/`seed`
@@ -439,6 +451,7 @@ def build_cache(structures,                 # iterable of (name, Structure) pair
     mpath.write_text(json.dumps(manifest))
     return manifest
 
+# %% ../nbs/04_data.ipynb #dad39bb0
 def iter_named(sources)->'Iterator':
     "(name, Structure) pairs from files (CIF, POSCAR, JSON, jsonl(.gz)); unreadable inputs yield (name, reason) so builds go on."
     for src in ([sources] if isinstance(sources, (str, Path)) else sources):
@@ -460,6 +473,7 @@ def record_splits(path:str|Path, field:str='paper_split')->dict:
         if rec.get(field): out[rec.get('material_id') or rec.get('cmr_id') or rec.get('name') or f'{Path(path).name}:{i+1}'] = str(rec[field])
     return out
 
+# %% ../nbs/04_data.ipynb #4109fa49
 def cache_report(folder:str|Path)->dict:
     "Crystals per split and rejected inputs per reason of a built cache."
     import h5py
@@ -474,12 +488,14 @@ def cache_report(folder:str|Path)->dict:
                 rejected=len(rejected), reasons={r: sum(v.split(':')[0] == r for v in rejected.values())
                                                  for r in sorted({v.split(':')[0] for v in rejected.values()})})
 
+# %% ../nbs/04_data.ipynb #f6c71998
 def _stored_batch(frac, Z, occupancy, lattice, names, dtype)->StructureBatch:
     "A `StructureBatch` from a cache's padded atom tables (arrays or tensors; Z = 0 marks padding), lattice64 from the stored float64 cells."
     Z, lattice = torch.as_tensor(np.asarray(Z)).long(), torch.as_tensor(np.asarray(lattice))
     return StructureBatch(torch.as_tensor(np.asarray(frac)).to(dtype), Z, torch.as_tensor(np.asarray(occupancy)).to(dtype),
                           lattice.to(dtype), Z > 0, list(names), lattice64=lattice)
 
+# %% ../nbs/04_data.ipynb #7a0f047d
 def add_line_tables(folder:str|Path, progress:bool=True)->int:
     "Upgrade a version-1 cache in place: add each shard's line tables (`line_table`) and update the manifest; returns shards changed."
     import h5py
@@ -500,6 +516,7 @@ def add_line_tables(folder:str|Path, progress:bool=True)->int:
         mpath.with_suffix('.tmp').write_text(json.dumps(manifest)); mpath.with_suffix('.tmp').rename(mpath)   # resumable per shard
     return changed
 
+# %% ../nbs/04_data.ipynb #c154692a
 class CachedData(torch.utils.data.Dataset):
     "Training batches streamed from a cache made by `build_cache` (augmentation on the fly)."
     def __init__(self, folder:str|Path,
@@ -531,56 +548,61 @@ class CachedData(torch.utils.data.Dataset):
         if name not in self._files: self._files[name] = h5py.File(self.folder/name, 'r')   # opened per worker process
         return self._files[name]
     generator = CrystalData.generator
-    def _small(self, name, keep:int=64):
-        "The small per-crystal arrays of a shard, read whole and kept for the `keep` most recent shards."
-        cache = self.__dict__.setdefault('_small_cache', {})
-        if name not in cache:
-            f = self._file(name)
-            cache[name] = {k: f[k][:] for k in ('pattern', 'formula', 'frac', 'Z', 'occupancy', 'lattice', 'lines_d', 'lines_f2m', 'lines_offset') if k in f}
-            cache[name]['names'] = f['names'].asstr()[:]
-            while len(cache) > keep: cache.pop(next(iter(cache)))
-        return cache[name]
 
-    def make_batch(self, items:list, train:bool=True)->dict:
-        "The same batch layout as `CrystalData.make_batch`, read from the cache."
-        c = self.config
-        dt, B = as_dtype(c.dtype), len(items)
-        items, g, points = _batch_start(items, self.generator, c, train, B, dt, 'cpu')
-        ijk = ((points*c.grid).round().long() % c.grid).numpy()
-        by_file = {}
-        for pos, it in enumerate(items): by_file.setdefault(self.rows[it[2]][0], []).append((self.rows[it[2]][1], pos))
-        parts = {k: [None]*B for k in ('pattern', 'formula', 'frac', 'Z', 'occupancy', 'lattice', 'names', 'values', 'grid')}
-        for fname, rows in by_file.items():
-            f, small = self._file(fname), self._small(fname)
-            for row, p in rows:
-                for key in ('pattern', 'formula', 'frac', 'Z', 'occupancy', 'lattice', 'names'): parts[key][p] = small[key][row]
-                if 'grid' in f and c.query == 'grid':                # snapped points: gather from the stored grid
-                    grid = f['grid'][row]                            # one chunk; h5py's fancy indexing is far slower
-                    parts['values'][p] = grid[ijk[p, :, 0], ijk[p, :, 1], ijk[p, :, 2]]
-                    if c.full_grid: parts['grid'][p] = grid
-        A = max(p.shape[0] for p in parts['frac'])
-        pad = lambda arrs: torch.from_numpy(np.stack([np.pad(a, [(0, A - a.shape[0])] + [(0, 0)]*(a.ndim - 1)) for a in arrs]))
-        batch = _stored_batch(pad(parts['frac']), pad(parts['Z']), pad(parts['occupancy']), np.stack(parts['lattice']), parts['names'], dt)
-        if c.experimental is not None:                               # measured-like patterns from the stored line tables
-            tables = []
-            for it in items:
-                fname, row = self.rows[it[2]]
-                small = self._small(fname)
-                if 'lines_d' not in small: raise DeepXtalError(f"{self.folder}: this cache has no line tables (built before version 2); rebuild it")
-                a, b = small['lines_offset'][row], small['lines_offset'][row + 1]
-                tables.append((small['lines_d'][a:b], small['lines_f2m'][a:b]))
-            pattern = experimental_patterns(batch, c.experimental, g, train, tables)
-        else:
-            pattern = torch.from_numpy(np.stack(parts['pattern'])).to(dt)
-            if train and c.augment: pattern = shift_and_noise(pattern, c.max_shift, c.noise, g)
-        mode = _formula_mode(c, train)
-        formula = torch.from_numpy(np.stack(parts['formula'])).to(dt) if mode == 'fractions' else formula_vector(batch, mode, g)
-        if parts['values'][0] is not None: target_e = torch.from_numpy(np.stack(parts['values'])).to(dt)
-        else: target_e = procrystal_density_at(batch, points, c.b_iso)
-        out = dict(pattern=pattern, formula=formula, points=points, target=self.transform(target_e), target_e=target_e,
-                   index=torch.tensor([it[2] for it in items]), names=list(parts['names']))
-        if c.full_grid and parts['grid'][0] is not None: out['grid'] = torch.from_numpy(np.stack(parts['grid'])).to(dt)
-        return out
+# %% ../nbs/04_data.ipynb #cb38bc36
+@patch
+def _small(self:CachedData, name, keep:int=64):
+    "The small per-crystal arrays of a shard, read whole and kept for the `keep` most recent shards."
+    cache = self.__dict__.setdefault('_small_cache', {})
+    if name not in cache:
+        f = self._file(name)
+        cache[name] = {k: f[k][:] for k in ('pattern', 'formula', 'frac', 'Z', 'occupancy', 'lattice', 'lines_d', 'lines_f2m', 'lines_offset') if k in f}
+        cache[name]['names'] = f['names'].asstr()[:]
+        while len(cache) > keep: cache.pop(next(iter(cache)))
+    return cache[name]
+
+# %% ../nbs/04_data.ipynb #00e20666
+@patch
+def make_batch(self:CachedData, items:list, train:bool=True)->dict:
+    "The same batch layout as `CrystalData.make_batch`, read from the cache."
+    c = self.config
+    dt, B = as_dtype(c.dtype), len(items)
+    items, g, points = _batch_start(items, self.generator, c, train, B, dt, 'cpu')
+    ijk = ((points*c.grid).round().long() % c.grid).numpy()
+    by_file = {}
+    for pos, it in enumerate(items): by_file.setdefault(self.rows[it[2]][0], []).append((self.rows[it[2]][1], pos))
+    parts = {k: [None]*B for k in ('pattern', 'formula', 'frac', 'Z', 'occupancy', 'lattice', 'names', 'values', 'grid')}
+    for fname, rows in by_file.items():
+        f, small = self._file(fname), self._small(fname)
+        for row, p in rows:
+            for key in ('pattern', 'formula', 'frac', 'Z', 'occupancy', 'lattice', 'names'): parts[key][p] = small[key][row]
+            if 'grid' in f and c.query == 'grid':                # snapped points: gather from the stored grid
+                grid = f['grid'][row]                            # one chunk; h5py's fancy indexing is far slower
+                parts['values'][p] = grid[ijk[p, :, 0], ijk[p, :, 1], ijk[p, :, 2]]
+                if c.full_grid: parts['grid'][p] = grid
+    A = max(p.shape[0] for p in parts['frac'])
+    pad = lambda arrs: torch.from_numpy(np.stack([np.pad(a, [(0, A - a.shape[0])] + [(0, 0)]*(a.ndim - 1)) for a in arrs]))
+    batch = _stored_batch(pad(parts['frac']), pad(parts['Z']), pad(parts['occupancy']), np.stack(parts['lattice']), parts['names'], dt)
+    if c.experimental is not None:                               # measured-like patterns from the stored line tables
+        tables = []
+        for it in items:
+            fname, row = self.rows[it[2]]
+            small = self._small(fname)
+            if 'lines_d' not in small: raise DeepXtalError(f"{self.folder}: this cache has no line tables (built before version 2); rebuild it")
+            a, b = small['lines_offset'][row], small['lines_offset'][row + 1]
+            tables.append((small['lines_d'][a:b], small['lines_f2m'][a:b]))
+        pattern = experimental_patterns(batch, c.experimental, g, train, tables)
+    else:
+        pattern = torch.from_numpy(np.stack(parts['pattern'])).to(dt)
+        if train and c.augment: pattern = shift_and_noise(pattern, c.max_shift, c.noise, g)
+    mode = _formula_mode(c, train)
+    formula = torch.from_numpy(np.stack(parts['formula'])).to(dt) if mode == 'fractions' else formula_vector(batch, mode, g)
+    if parts['values'][0] is not None: target_e = torch.from_numpy(np.stack(parts['values'])).to(dt)
+    else: target_e = procrystal_density_at(batch, points, c.b_iso)
+    out = dict(pattern=pattern, formula=formula, points=points, target=self.transform(target_e), target_e=target_e,
+               index=torch.tensor([it[2] for it in items]), names=list(parts['names']))
+    if c.full_grid and parts['grid'][0] is not None: out['grid'] = torch.from_numpy(np.stack(parts['grid'])).to(dt)
+    return out
 
 # %% ../nbs/04_data.ipynb #b16e24af
 @dataclass
@@ -648,6 +670,7 @@ def _time_limit(seconds:float):
             signal.setitimer(signal.ITIMER_REAL, 0); signal.signal(signal.SIGALRM, old)
     return cm()
 
+# %% ../nbs/04_data.ipynb #972c6afd
 def random_crystals(n:int,                        # crystals wanted
                     space_groups=range(195, 231), # space-group numbers to draw from (default: the cubic ones)
                     elements=('Li', 'Na', 'K', 'Mg', 'Ca', 'Al', 'Ti', 'Fe', 'Cu', 'Zn', 'O', 'S', 'F', 'Cl', 'N'),

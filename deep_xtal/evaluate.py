@@ -72,6 +72,7 @@ def closure_reference(structure:Structure, wavelength='MoKa_avg', b_iso=DEFAULT_
     "(1024,) the structure's binned pattern with `physical` form factors and the targets' B: what `rwp` compares closures with."
     return paper_encoding(batch_structures([structure], dtype='float64'), (wavelength,), 1024, form_factors='physical', debye_waller=b_iso)[0, 0]
 
+# %% ../nbs/08_evaluate.ipynb #caf9f7ae
 def crystal_metrics(samples:torch.Tensor,   # (S, N, N, N) latent samples, e/Å³
                     gt:torch.Tensor,        # (N, N, N) target, e/Å³
                     structure:Structure|None=None, # the true structure (the cell of the grid); enables Rwp and atom matching
@@ -92,8 +93,6 @@ def crystal_metrics(samples:torch.Tensor,   # (S, N, N, N) latent samples, e/Å�
         try: row['matched'], row['rms'] = match_structures(atoms_from_density(best, structure.lattice, structure.composition), structure)
         except DeepXtalError: row['matched'] = False
     return row
-
-
 
 # %% ../nbs/08_evaluate.ipynb #20405354
 _COLS = [('name', 'name', '{}'), ('formula', 'formula', '{}'), ('paper_ssim', 'paper SSIM', '{:.3f}'), ('paper_psnr', 'paper PSNR', '{:.1f}'),

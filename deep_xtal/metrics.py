@@ -47,6 +47,7 @@ def box_mean(x:torch.Tensor,  # (..., N, N, N)
         x = c.narrow(d, win, n - win + 1) - c.narrow(d, 0, n - win + 1)
     return x/win**3
 
+# %% ../nbs/07_metrics.ipynb #79790221
 def _ssim_map(ux, uxx, uy, uyy, uxy, data_range, win=7, K1=0.01, K2=0.03):
     "SSIM index of every window from the windowed moments (skimage's formula, sample covariance)."
     cov, C1, C2 = win**3/(win**3 - 1), (K1*data_range)**2, (K2*data_range)**2
@@ -156,6 +157,7 @@ def _composition(composition)->Composition:
     if len(comp) == 0 or comp.num_atoms <= 0: raise StructureError(f"composition {composition!r} is empty; pass the crystal's formula, e.g. 'NaCl'")
     return comp
 
+# %% ../nbs/07_metrics.ipynb #b4da9382
 def atoms_from_density(rho,                       # (N, N, N) density, e/Å³, [i,j,k] ↔ (i/N, j/N, k/N)
                        lattice,                   # (3, 3) lattice rows (Å), a pymatgen Lattice or Structure
                        composition,               # formula ('Al2O3'), dict or pymatgen Composition
@@ -202,6 +204,7 @@ def atoms_from_density(rho,                       # (N, N, N) density, e/Å³, [
     species = [el for el, c in counts for _ in range(round(c))]
     return Structure(Lattice(Ln), species, ((idx + off)/N) % 1)
 
+# %% ../nbs/07_metrics.ipynb #0cbf0f4f
 def match_structures(pred:Structure,  # e.g. from `atoms_from_density`
                      truth:Structure, # the true structure
                     )->tuple:         # (matched: bool, normalised RMS displacement or None)

@@ -75,6 +75,7 @@ class FormFactors:
             alt = " use form_factors='physical'" if self.name == 'pymatgen' else ''
             raise StructureError(f"{name}: the '{self.name}' form-factor table has no entry for {syms};{alt or ' it covers H–Cf'}")
 
+# %% ../nbs/02_pxrd.ipynb #3d41ac63
 @functools.lru_cache(None)
 def _pymatgen_table()->FormFactors:
     from pymatgen.analysis.diffraction.xrd import ATOMIC_SCATTERING_PARAMS
@@ -100,6 +101,7 @@ def _waasmaier_kirfel_table()->FormFactors:
         c[z], avail[z] = r.offset, True
     return FormFactors('physical', a, b, c, False, avail)
 
+# %% ../nbs/02_pxrd.ipynb #750e5199
 def form_factor_table(kind:str|FormFactors='physical', # 'pymatgen' (XRDCalculator's) or 'physical' (Waasmaier–Kirfel)
                 )->FormFactors:
     "The form-factor table called `kind`."
@@ -175,6 +177,7 @@ def atom_b_factors(batch:StructureBatch, # the structures
     if not torch.isfinite(b).all() or (b < 0).any(): raise PatternError(f"Debye–Waller B must be finite and ≥ 0 Å², got {b_iso!r}")
     return b.expand_as(batch.occupancy) if b.dim() == 0 else b
 
+# %% ../nbs/02_pxrd.ipynb #5ce95efa
 def _scattering_types(Z, b_atom, mask):
     "Group each structure's atoms by scattering type (Z, B): returns type tables and each atom's (type, slot)."
     B, A = Z.shape
@@ -191,6 +194,7 @@ def _scattering_types(Z, b_atom, mask):
     n_slot = int(slot[real].max()) + 1 if real.any() else 0
     return perm, real, gid.clamp(min=0), slot, S, n_slot
 
+# %% ../nbs/02_pxrd.ipynb #d188e96e
 def type_phase_sums(batch:StructureBatch,  # B structures
                     limits:tuple,          # (H, K, L): largest Miller indices of the box
                     b_atom:torch.Tensor,   # (B, A) Debye–Waller B per atom, Å²
@@ -216,6 +220,7 @@ def type_phase_sums(batch:StructureBatch,  # B structures
     G = torch.bmm(exy.transpose(1, 2), ez.reshape(B*S, n_slot, -1))              # (B·S, HK, L)
     return G.reshape(B, S, H + 1, 2*K + 1, 2*L + 1), Zt, Bt
 
+# %% ../nbs/02_pxrd.ipynb #f0ff2ab3
 def reflection_s2(lattice:torch.Tensor, # (B, 3, 3) lattice vectors as rows, Å
                   b:torch.Tensor,       # (N,) structure index of each reflection
                   hkl:torch.Tensor,     # (N, 3) Miller indices
@@ -226,6 +231,7 @@ def reflection_s2(lattice:torch.Tensor, # (B, 3, 3) lattice vectors as rows, Å
     h, k, l = hkl.to(lattice.dtype).unbind(-1)
     return (M[:, 0]*h*h + M[:, 4]*k*k + M[:, 8]*l*l + 2*(M[:, 1]*h*k + M[:, 2]*h*l + M[:, 5]*k*l))/4
 
+# %% ../nbs/02_pxrd.ipynb #b8f26e66
 def structure_factors(G:torch.Tensor,   # (B, S, H+1, 2K+1, 2L+1) phase sums from `type_phase_sums`
                       Zt:torch.Tensor, Bt:torch.Tensor, # (B, S) atomic number and Debye–Waller B of each type
                       idx:tuple,        # (b, h, k+K, l+L) index tensors of N reflections in the box
@@ -289,6 +295,7 @@ class Lines:
         if self.names: out['name'] = self.names[i]
         return out
 
+# %% ../nbs/02_pxrd.ipynb #f6483e4c
 def merge_lines(b:torch.Tensor,      # (N,) structure index of each reflection
                 hkl:torch.Tensor,    # (N, 3) Miller indices
                 tt:torch.Tensor,     # (N,) 2θ, degrees (differentiable)

@@ -86,6 +86,7 @@ def _parse_cif(text:str, name:str)->list[Structure]:
                              "_cell_angle_* and an _atom_site_ loop with fractional coordinates")
     return [check_structure(s, name if len(structs) == 1 else f"{name}[{i}]") for i, s in enumerate(structs)]
 
+# %% ../nbs/01_structures.ipynb #38716f80
 def _parse_json(obj, name:str)->list[Structure]:
     "Structures from a pymatgen `as_dict()` JSON object, a list of them, or a record with a `cif` field."
     objs = obj if isinstance(obj, list) else [obj]
@@ -100,6 +101,7 @@ def _parse_json(obj, name:str)->list[Structure]:
         else: raise StructureError(f"{nm}: JSON is neither a pymatgen Structure (keys 'lattice', 'sites') nor a record with a 'cif' field")
     return out
 
+# %% ../nbs/01_structures.ipynb #ea5b1ee5
 def _record_name(rec:dict, default:str)->str:
     for k in ('material_id', 'cmr_id', 'name', 'id'):
         if rec.get(k): return str(rec[k])
@@ -124,6 +126,7 @@ def structure_from_record(rec:dict, # a record with a 'cif' field
     if 'cif' not in rec: raise StructureError(f"{nm}: the record has no 'cif' field")
     return NamedStructure(nm, _parse_cif(rec['cif'], nm)[0])
 
+# %% ../nbs/01_structures.ipynb #3a2db6c1
 def _kind(path:Path)->str:
     n = path.name.lower()
     if n.endswith(('.jsonl', '.jsonl.gz')): return 'jsonl'
@@ -132,6 +135,7 @@ def _kind(path:Path)->str:
     if n.startswith(('poscar', 'contcar')) or n.endswith(('.vasp', '.poscar')): return 'poscar'
     return ''
 
+# %% ../nbs/01_structures.ipynb #1a5b8e63
 def _parse_text(text:str, name:str, kind:str='')->list[Structure]:
     s = text.lstrip()
     if not s: raise StructureError(f"{name}: the input is empty")
@@ -147,6 +151,7 @@ def _parse_text(text:str, name:str, kind:str='')->list[Structure]:
             if kind: raise StructureError(f"{name}: not a valid POSCAR ({e})") from None
     raise StructureError(f"{name}: the format is not recognised; give a CIF, POSCAR, pymatgen JSON or jsonl file")
 
+# %% ../nbs/01_structures.ipynb #c4433d53
 def read_structures(source:str|Path,       # path to a structure file, or the text of a CIF / POSCAR / JSON
                     name:str|None=None,    # name for the structure(s); default: the file stem
                     limit:int|None=None,   # read at most this many structures (jsonl files)
@@ -280,6 +285,7 @@ class StructureBatch:
                        indices=[self.indices[i] for i in ix] if self.indices else ix,
                        lattice64=self.lattice64[t] if self.lattice64 is not None else None)
 
+# %% ../nbs/01_structures.ipynb #9a30bef9
 def _atom_table(s:Structure)->tuple:
     "Fractional coordinates, Z and occupancy of every (site, species) pair of `s`."
     fc, zs, occ = [], [], []
@@ -288,6 +294,7 @@ def _atom_table(s:Structure)->tuple:
             fc.append(site.frac_coords); zs.append(sp.Z); occ.append(o)
     return np.asarray(fc, dtype=np.float64).reshape(-1, 3), np.asarray(zs, dtype=np.int64), np.asarray(occ, dtype=np.float64)
 
+# %% ../nbs/01_structures.ipynb #18f8971b
 def batch_structures(structures:Iterable,    # pymatgen Structures, or (name, Structure) pairs as from `read_structures`
                      names:list|None=None,   # names of the structures (default: the pair names, else '#i')
                      conventional:bool=False, # convert each to its conventional standard cell first (as the paper did)
