@@ -260,12 +260,16 @@ def _solve_parser(sub):
                                    'a pretrained model, and write .npy, .cube, CHGCAR, CIF, PNG, an offline HTML view and report.json.')
     p.add_argument('pattern', metavar='PATTERN', help='.xy/.xye/.dat/.csv/.txt columns or GSAS .gsas/.gsa/.fxye')
     p.add_argument('--formula', required=True, help="chemical formula (LaB6) or the elements only ('La B')")
-    p.add_argument('--wavelength', help='anode (CuKa = Kα1+Kα2), one line (CuKa1) or λ in Å; needed for 2θ data')
+    p.add_argument('--wavelength', help="X-ray source, needed for 2θ data: an anode (CuKa, MoKa, …) = its Ka1+Ka2 doublet; one line "
+                   "(CuKa1; CuKa_avg = pymatgen's mean line); or lambda in Angstrom")
     p.add_argument('--axis', choices=('two_theta', 'q'), help="the first column's quantity (default: from the header, else 2θ)")
     g = p.add_mutually_exclusive_group()
     g.add_argument('--cell', nargs=6, type=float, metavar=('A', 'B', 'C', 'ALPHA', 'BETA', 'GAMMA'), help='conventional cell, Å and degrees')
     g.add_argument('--cif', metavar='FILE', help='CIF giving the cell (with atoms: also the reference)')
     p.add_argument('--reference', metavar='CIF', help='known structure to compare the prediction with')
+    p.add_argument('--space-group', metavar='SYMBOL', help="space group, a number or a symbol such as Fm-3m (default: ranked from the absences)")
+    p.add_argument('--z', type=int, help='formula units per cell (default: estimated from the cell volume)')
+    p.add_argument('--no-refine', action='store_true', help='skip structure completion and Rietveld refinement')
     p.add_argument('--samples', type=int, default=16, help='latent samples (default 16)')
     p.add_argument('--grid', type=int, default=50, help='grid points per axis (default 50)')
     p.add_argument('--seed', type=int, default=0)
@@ -283,12 +287,18 @@ def _print_report(rep:dict, out:Path):
     d = rep['density']
     print(f"density: {d['grid'][0]}³ grid, mean {d['mean_of_mean']:.3f} e/Å³, mean uncertainty (std) {d['mean_std']:.3f} e/Å³")
     if rep.get('closure'): print(f"closure: Rwp {rep['closure']['rwp_best']:.3f} (best of {len(rep['closure']['rwp_samples'])} samples)")
-    if rep.get('atoms'): print(f"atoms: {rep['atoms']['formula']} → {out/'atoms.cif'}")
+    st = rep.get('structure')
+    if st:
+        cell = ' '.join(f'{v:.5f}' for v in st['cell'][:3])
+        print(f"structure: {st['formula']} in {st['space_group']} (Z = {st['z']}), a b c = {cell} Å; Rietveld Rwp {st['rwp']:.4f}, "
+              f"GoF {st['gof']:.2f} → {out/'structure.cif'}")
+    elif rep.get('atoms'): print(f"atoms: {rep['atoms']['formula']} → {out/'atoms.cif'}")
     c = rep.get('comparison')
     if c:
         print(f"vs {c['reference']}: paper SSIM {c['paper']['ssim']:.3f} / PSNR {c['paper']['psnr']:.1f} dB; strict mean SSIM "
               f"{c['strict']['mean']['ssim']:.3f}, best {c['strict']['best']['ssim']:.3f}; constant baseline {c['constant_ssim']:.3f}"
               + (f"; atoms matched: {c['atoms']['matched']}" if 'atoms' in c else ''))
+        if c.get('refined'): print(f"refined structure vs {c['reference']}: SSIM {c['refined']['paper']['ssim']:.4f}, matched: {c['refined']['matched']}")
     for w in rep.get('warnings', []): print(f"warning: {w}")
 
 def solve_command(a)->int:
@@ -297,7 +307,7 @@ def solve_command(a)->int:
     from deep_xtal.viz import write_outputs
     out = Path(a.out) if a.out else Path(f"{Path(a.pattern).stem}_solved")
     sol = solve(a.pattern, a.formula, a.wavelength, a.cell, a.cif, a.reference, a.checkpoint, a.samples, a.grid, a.seed,
-                not a.no_background, a.kalpha2, a.axis, a.device)
+                not a.no_background, a.kalpha2, a.axis, a.device, space_group=a.space_group, z=a.z, refine=not a.no_refine)
     rep = write_outputs(sol, out, html=not a.no_html)
     _print_report(rep, out)
     print(f"wrote {len(rep['files'])} files to {out}/ (open view.html, or: deep_xtal view {out})")

@@ -80,12 +80,23 @@ def _lattice_gaussians(x:torch.Tensor,      # (P, d) fractional points in a d-di
             out[ai, ti] = acc
     return out
 
+# %% ../nbs/03_cmed.ipynb #b06dae9d
 def _is_orthogonal(lattice:torch.Tensor)->bool:
     "True when the three lattice vectors are mutually perpendicular (to 1e-8 relative)."
     G = lattice.double() @ lattice.double().T
     d = torch.sqrt(torch.diagonal(G))
     return bool((G - torch.diag(torch.diagonal(G))).abs().max() <= 1e-8*float(d.max())**2)
 
+def _orthogonal_axis(lattice:torch.Tensor)->int|None:
+    "An axis perpendicular to the other two (to 1e-8 relative), or None."
+    G = lattice.double() @ lattice.double().T
+    scale = float(torch.diagonal(G).max())
+    for k in (2, 1, 0):
+        others = [i for i in range(3) if i != k]
+        if all(abs(float(G[k, i])) <= 1e-8*scale for i in others): return k
+    return None
+
+# %% ../nbs/03_cmed.ipynb #2e8c2e2b
 def _grid_separable(frac, w, beta, lattice, n:int)->torch.Tensor:
     "Grid density of one orthogonal cell: products of 1-D periodic Gaussians along the axes, summed by one GEMM."
     u = torch.arange(n, dtype=frac.dtype, device=frac.device)[:, None]/n
@@ -94,6 +105,7 @@ def _grid_separable(frac, w, beta, lattice, n:int)->torch.Tensor:
     xy = (X[0][:, :, None]*X[1][:, None, :]).reshape(-1, n*n)
     return (xy.T @ (amp*X[2])).reshape(n, n, n)
 
+# %% ../nbs/03_cmed.ipynb #e42f8944
 def _grid_fourier(sub:StructureBatch, b_atom, n:int, ff:FormFactors)->torch.Tensor:
     "Grid density of one structure (any cell) by folding its structure factors modulo N and one FFT."
     bmin = float(b_atom[sub.mask].min()) + float(ff.b[sub.Z[sub.mask]].min())
@@ -120,15 +132,7 @@ def _grid_fourier(sub:StructureBatch, b_atom, n:int, ff:FormFactors)->torch.Tens
     rho = torch.fft.fftn(folded.reshape(n, n, n)).real
     return rho/torch.linalg.det(sub.lattice[0]).abs()
 
-def _orthogonal_axis(lattice:torch.Tensor)->int|None:
-    "An axis perpendicular to the other two (to 1e-8 relative), or None."
-    G = lattice.double() @ lattice.double().T
-    scale = float(torch.diagonal(G).max())
-    for k in (2, 1, 0):
-        others = [i for i in range(3) if i != k]
-        if all(abs(float(G[k, i])) <= 1e-8*scale for i in others): return k
-    return None
-
+# %% ../nbs/03_cmed.ipynb #75d0bb4c
 def _grid_plane_axis(frac, w, beta, lattice, n:int, k:int)->torch.Tensor:
     "Grid density of a cell whose axis k is perpendicular to the other two: (plane grid) × (1-D line) as one GEMM."
     i, j = [d for d in range(3) if d != k]
@@ -141,6 +145,7 @@ def _grid_plane_axis(frac, w, beta, lattice, n:int, k:int)->torch.Tensor:
     rho = P2.reshape(-1, n*n).T @ (amp*Z1).reshape(-1, n)                             # (n², n) in axis order (i, j, k)
     return rho.reshape(n, n, n).permute(*torch.argsort(torch.tensor([i, j, k])).tolist())
 
+# %% ../nbs/03_cmed.ipynb #4fbf2296
 def check_grid_size(n:int, batch_size:int=1, itemsize:int=8):
     "Refuse grids under 8 or larger than the free memory can hold (estimate: 6 working copies of B·N³ values)."
     if not isinstance(n, (int, np.integer)) or n < 8:
@@ -152,6 +157,7 @@ def check_grid_size(n:int, batch_size:int=1, itemsize:int=8):
         raise DeepXtalError(f"a {n}³ grid for {batch_size} structure(s) needs about {need/2**30:.1f} GiB but "
                             f"{avail/2**30:.1f} GiB are free; use a smaller N or fewer structures at once")
 
+# %% ../nbs/03_cmed.ipynb #23c3de7c
 def procrystal_density(batch:StructureBatch,   # B structures (batched with `conventional=True` for the paper's cells)
                        n:int=50,               # grid points per axis (the paper's CMED: 50)
                        b_iso=DEFAULT_B_ISO,    # isotropic B, Å² (number, {symbol: B} or (B, A) tensor)
@@ -184,6 +190,7 @@ def _points_general(x, frac, w, beta, lattice):
     amp = w*(4*math.pi/beta)**1.5
     return torch.einsum('at,atp->p', amp, _lattice_gaussians(x, frac, beta, lattice, w != 0))
 
+# %% ../nbs/03_cmed.ipynb #2564b5df
 def _fourier_1d(x:torch.Tensor,      # (B, P) coordinates of the points along one axis (fractional)
                 f:torch.Tensor,      # (B, R) term positions along that axis
                 alpha:torch.Tensor,  # (B, R) exponents 4π²ℓ²/β in fractional units (padding: any positive value)
@@ -196,6 +203,7 @@ def _fourier_1d(x:torch.Tensor,      # (B, P) coordinates of the points along on
     af, ax = 2*math.pi*f[..., None]*k, 2*math.pi*k[:, None]*x[:, None, :]
     return torch.cat([c*torch.cos(af), c*torch.sin(af)], -1) @ torch.cat([torch.cos(ax), torch.sin(ax)], -2)
 
+# %% ../nbs/03_cmed.ipynb #95aeae10
 def _points_separable(x:torch.Tensor,       # (B, P, 3) fractional points
                       frac:torch.Tensor,    # (B, A, 3) atom positions
                       w:torch.Tensor, beta:torch.Tensor, # (B, A, T) term amplitudes and widths
@@ -239,6 +247,7 @@ def _points_separable(x:torch.Tensor,       # (B, P, 3) fractional points
         out += torch.einsum('br,brp->bp', aw, prod)
     return out
 
+# %% ../nbs/03_cmed.ipynb #c4c0dd90
 CHUNK_POINTS = 1 << 16   # atoms × points per chunk of `procrystal_density_at` (fastest on the benchmark CPU)
 
 def procrystal_density_at(batch:StructureBatch, # B structures

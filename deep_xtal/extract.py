@@ -4,8 +4,9 @@
 
 # %% ../nbs/10_extract.ipynb #56717fa0
 from __future__ import annotations
-import math
+import functools, importlib.resources, json, math
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 import numpy as np
 import torch
 from pymatgen.core import Lattice, Composition
@@ -17,11 +18,11 @@ from .symmetry import (space_group, crystal_system_of, cell_from_free, free_from
                                 CRYSTAL_SYSTEMS)
 
 # %% auto #0
-__all__ = ['PROFILE_PARAMS', 'DEFAULT_PROFILE', 'EXTRACTION_GROUP', 'PowderData', 'powder_data', 'figures_of_merit',
-           'chebyshev_basis', 'inverse_d2', 'line_positions', 'profile_matrix', 'lattice_system', 'groups_of_system',
-           'overlap_clusters', 'solve_linear', 'Extraction', 'fit_profile', 'parameter_esds', 'pawley',
-           'forbidden_clusters', 'rank_space_groups', 'Observed', 'observed_intensities', 'cell_composition', 'sum_f2',
-           'wilson_scale', 'data_consistent_density']
+__all__ = ['PROFILE_PARAMS', 'DEFAULT_PROFILE', 'EXTRACTION_GROUP', 'LATTICE_POINTS', 'PowderData', 'powder_data',
+           'figures_of_merit', 'chebyshev_basis', 'inverse_d2', 'line_positions', 'profile_matrix', 'lattice_system',
+           'groups_of_system', 'overlap_clusters', 'solve_linear', 'Extraction', 'fit_profile', 'parameter_esds',
+           'pawley', 'forbidden_clusters', 'rank_space_groups', 'space_group_prior', 'Observed', 'observed_intensities',
+           'cell_composition', 'atomic_volumes', 'formula_units', 'sum_f2', 'wilson_scale', 'data_consistent_density']
 
 # %% ../nbs/10_extract.ipynb #663c3ca0
 @dataclass
@@ -170,7 +171,7 @@ def solve_linear(A:torch.Tensor, y:torch.Tensor, w:torch.Tensor, ridge:float=1e-
     "(β, (AᵀWA)⁻¹): weighted linear least squares min Σ w (y − Aβ)², with a ridge relative to each column for near-singular ones."
     M = A.T @ (w[:, None]*A)
     dg = torch.diagonal(M)
-    M = M + torch.diag(ridge*dg + 1e-14*dg.max().clamp(min=1e-300))       # relative to each column's own scale; empty columns stay 0
+    M = M + torch.diag(ridge*dg + (dg <= 0).to(M.dtype))                  # relative to each column's own scale; empty columns stay 0
     Minv = torch.linalg.inv(M)
     return Minv @ (A.T @ (w*y)), Minv
 
@@ -373,7 +374,19 @@ def rank_space_groups(ex:Extraction,          # a decomposition (`pawley`)
         bad = f & big
         out.append(dict(number=n, symbol=space_group(n).symbol, absent=int(f.sum()), violations=int(bad.sum()),
                         violation=float(I[bad].sum()/I.sum()), consistent=not bad.any()))
-    return sorted(out, key=lambda r: (not r['consistent'], r['violation'], -r['absent'], -len(space_group(r['number']))))
+    prior = space_group_prior()
+    return sorted(out, key=lambda r: (not r['consistent'], r['violation'], -r['absent'], -prior.get(r['number'], 0), -len(space_group(r['number']))))
+
+@functools.lru_cache(None)
+def _assets_table()->dict:
+    "The table of typical atomic volumes and space-group counts shipped in deep_xtal/assets."
+    path = Path(str(importlib.resources.files('deep_xtal')))/'assets'/'atomic_volumes.json'
+    if not path.exists(): raise DeepXtalError(f"{path} is missing; reinstall deep_xtal (or run bench/atomic_volumes.py)")
+    return json.loads(path.read_text())
+
+def space_group_prior()->dict:
+    "How often each space group occurs among the training structures ({number: count}; `bench/atomic_volumes.py`)."
+    return {int(k): v for k, v in _assets_table().get('space_group_counts', {}).items()}
 
 # %% ../nbs/10_extract.ipynb #55acb50b
 @dataclass
@@ -424,6 +437,30 @@ def cell_composition(formula, # a formula ('LaB6'), dict or pymatgen Composition
     comp = Composition(formula) if not isinstance(formula, Composition) else formula
     return {str(el): float(n)*z for el, n in comp.get_el_amt_dict().items()}
 
+def atomic_volumes()->dict:
+    "Typical volume per atom of each element in crystals, Å³ (fitted on Materials Project structures: `bench/atomic_volumes.py`)."
+    return _assets_table()['volumes']
+
+LATTICE_POINTS = dict(P=1, A=2, B=2, C=2, I=2, R=3, F=4)   # lattice points per conventional cell (R: hexagonal axes)
+
+def formula_units(volume:float,    # cell volume, Å³
+                  formula,         # the formula unit ('LaB6', a dict or a Composition)
+                  top:int=3,       # candidates returned
+                  centring:str='P',# lattice centring of the cell: each element's count must be a multiple of its lattice points
+                 )->list:          # [{'z', 'ratio'}] best first: ratio = V / (Z · typical volume of the formula unit)
+    "The likely numbers of formula units in a cell, from typical volumes per atom of its elements."
+    vol = atomic_volumes()
+    comp = Composition(formula) if not isinstance(formula, Composition) else formula
+    missing = [str(e) for e in comp if str(e) not in vol]
+    if missing: raise DeepXtalError(f"no typical atomic volume for {', '.join(missing)}; give the number of formula units (--z)")
+    amounts = comp.get_el_amt_dict()
+    v_fu = sum(vol[e]*n for e, n in amounts.items())
+    k = LATTICE_POINTS[centring]
+    ok = lambda z: all(abs(n*z/k - round(n*z/k)) < 1e-6 for n in amounts.values())
+    z0 = max(1, round(volume/v_fu))
+    cands = sorted({z for z in range(1, 4*z0 + 4*k + 1) if ok(z)}, key=lambda z: abs(math.log(volume/(z*v_fu))))
+    return [dict(z=z, ratio=volume/(z*v_fu)) for z in cands[:top]]
+
 def sum_f2(atoms:dict, s2:np.ndarray)->np.ndarray:
     "Σ_j f_j(s)² over the atoms of a cell ({element: count}) at s² = (sin θ/λ)², physical form factors."
     ff = form_factor_table('physical')
@@ -465,7 +502,7 @@ def data_consistent_density(rho0:torch.Tensor,  # (N1, N2, N3) start density (an
                             obs:Observed,       # the group's observed reflections (`observed_intensities`)
                             lattice,            # the cell
                             n_electrons:float,  # electrons per cell, F(000)
-                            n_iter:int=30,      # cycles
+                            n_iter:int=20,      # cycles
                             origin:bool=True,   # first move the start density to the group's origin
                            )->dict:             # density, shift, symmetric fraction before/after, scale, R_F, d_min
     "Symmetry, observed amplitudes, F(000) and positivity, iterated from a start density."

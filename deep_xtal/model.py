@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass, replace
 import torch
 from torch import nn
+from fastcore.basics import patch
 from .core import *
 from .cmed import DensityTransform
 
@@ -147,55 +148,63 @@ class CrystalNet(nn.Module):
         for name, t in (('pattern', pattern if c.pattern else None), ('formula', formula if c.formula else None)):
             if t is not None and t.shape[0] != B: raise DeepXtalError(f"{name} has {t.shape[0]} crystals but points has {B}")
 
-    def encode(self, pattern:torch.Tensor|None, formula:torch.Tensor|None)->list:
-        "[(μ, log σ), …] of the active branches, each (B, latent)."
-        c, out = self.config, []
-        if c.pattern: out.append((self.pattern_mu(pattern), self.pattern_sigma(pattern)))
-        if c.formula: out.append((self.formula_mu(formula), self.formula_sigma(formula)))
-        return out
+# %% ../nbs/05_model.ipynb #e1d2aaef
+@patch
+def encode(self:CrystalNet, pattern:torch.Tensor|None, formula:torch.Tensor|None)->list:
+    "[(μ, log σ), …] of the active branches, each (B, latent)."
+    c, out = self.config, []
+    if c.pattern: out.append((self.pattern_mu(pattern), self.pattern_sigma(pattern)))
+    if c.formula: out.append((self.formula_mu(formula), self.formula_sigma(formula)))
+    return out
 
-    def latents(self, stats:list, n_samples:int=1, generator:torch.Generator|None=None, sample:bool|None=None)->torch.Tensor:
-        "(S, B, 2·latent) latents: μ + σ·ε per active branch (μ when not sampling), zeros for an inactive branch."
-        c = self.config
-        sample = c.variational if sample is None else sample and c.variational
-        mu0, branch = stats[0][0], iter(stats)
-        zs = []
-        for on in (c.pattern, c.formula):
-            if not on: zs.append(mu0.new_zeros(n_samples, *mu0.shape)); continue
-            mu, log_sigma = next(branch)
-            eps = torch.randn((n_samples, *mu.shape), generator=generator, device=mu.device, dtype=mu.dtype) if sample else 0
-            zs.append(mu + eps*log_sigma.exp() if sample else mu.expand(n_samples, *mu.shape))
-        return torch.cat(zs, -1)
+@patch
+def latents(self:CrystalNet, stats:list, n_samples:int=1, generator:torch.Generator|None=None, sample:bool|None=None)->torch.Tensor:
+    "(S, B, 2·latent) latents: μ + σ·ε per active branch (μ when not sampling), zeros for an inactive branch."
+    c = self.config
+    sample = c.variational if sample is None else sample and c.variational
+    mu0, branch = stats[0][0], iter(stats)
+    zs = []
+    for on in (c.pattern, c.formula):
+        if not on: zs.append(mu0.new_zeros(n_samples, *mu0.shape)); continue
+        mu, log_sigma = next(branch)
+        eps = torch.randn((n_samples, *mu.shape), generator=generator, device=mu.device, dtype=mu.dtype) if sample else 0
+        zs.append(mu + eps*log_sigma.exp() if sample else mu.expand(n_samples, *mu.shape))
+    return torch.cat(zs, -1)
 
-    def decode(self, z:torch.Tensor,      # (S, B, 2·latent) latents
-               points:torch.Tensor,       # (B, P, 3) fractional query points
-              )->torch.Tensor:            # (S, B, P) density on the training scale
-        "The density at the query points for every latent sample."
-        S, B, _ = z.shape
-        phi = self.point(self.features(points))                                  # (B, P, H), shared by the samples
-        zf = z.reshape(S*B, -1)
-        scale, bias = self.film_scale(zf).reshape(S, B, 1, -1), self.film_bias(zf).reshape(S, B, 1, -1)
-        h0 = scale*phi + bias                                                     # (S, B, P, H)
-        h = self.blocks[0](h0)
-        for block in self.blocks[1:]: h = block(torch.cat([h, h0], -1))
-        return self.out(h).squeeze(-1)
+# %% ../nbs/05_model.ipynb #2458aea7
+@patch
+def decode(self:CrystalNet, z:torch.Tensor,      # (S, B, 2·latent) latents
+           points:torch.Tensor,                   # (B, P, 3) fractional query points
+          )->torch.Tensor:                        # (S, B, P) density on the training scale
+    "The density at the query points for every latent sample."
+    S, B, _ = z.shape
+    phi = self.point(self.features(points))                                  # (B, P, H), shared by the samples
+    zf = z.reshape(S*B, -1)
+    scale, bias = self.film_scale(zf).reshape(S, B, 1, -1), self.film_bias(zf).reshape(S, B, 1, -1)
+    h0 = scale*phi + bias                                                     # (S, B, P, H)
+    h = self.blocks[0](h0)
+    for block in self.blocks[1:]: h = block(torch.cat([h, h0], -1))
+    return self.out(h).squeeze(-1)
 
-    def forward(self, pattern:torch.Tensor|None,  # (B, C, n_bins) pattern (ignored when config.pattern is False)
-                formula:torch.Tensor|None,        # (B, 119) formula vector (ignored when config.formula is False)
-                points:torch.Tensor,              # (B, P, 3) fractional query points
-                n_samples:int=1,                  # latent samples S
-                generator:torch.Generator|None=None,
-                sample:bool|None=None,            # draw latents (default: when variational); False: use μ
-               )->dict:                           # pred (S, B, P) on the training scale, kl (scalar)
-        "Density at the query points for S latent samples, and the KL divergence of the latents."
-        self.check_inputs(pattern, formula, points)
-        stats = self.encode(pattern, formula)
-        kl = sum(kl_divergence(mu, ls) for mu, ls in stats)/len(stats) if self.config.variational else points.new_zeros(())
-        return dict(pred=self.decode(self.latents(stats, n_samples, generator, sample), points), kl=kl)
-
+# %% ../nbs/05_model.ipynb #9622e56b
 def kl_divergence(mu:torch.Tensor, log_sigma:torch.Tensor)->torch.Tensor:
     "KL(N(μ, σ²) ‖ N(0, 1)), averaged over latent dimensions and crystals (a scalar)."
     return 0.5*(mu**2 + (2*log_sigma).exp() - 1 - 2*log_sigma).mean()
+
+# %% ../nbs/05_model.ipynb #f91b066a
+@patch
+def forward(self:CrystalNet, pattern:torch.Tensor|None,  # (B, C, n_bins) pattern (ignored when config.pattern is False)
+            formula:torch.Tensor|None,        # (B, 119) formula vector (ignored when config.formula is False)
+            points:torch.Tensor,              # (B, P, 3) fractional query points
+            n_samples:int=1,                  # latent samples S
+            generator:torch.Generator|None=None,
+            sample:bool|None=None,            # draw latents (default: when variational); False: use μ
+           )->dict:                           # pred (S, B, P) on the training scale, kl (scalar)
+    "Density at the query points for S latent samples, and the KL divergence of the latents."
+    self.check_inputs(pattern, formula, points)
+    stats = self.encode(pattern, formula)
+    kl = sum(kl_divergence(mu, ls) for mu, ls in stats)/len(stats) if self.config.variational else points.new_zeros(())
+    return dict(pred=self.decode(self.latents(stats, n_samples, generator, sample), points), kl=kl)
 
 # %% ../nbs/05_model.ipynb #8c189337
 @torch.no_grad()

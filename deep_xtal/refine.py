@@ -20,7 +20,9 @@ from .extract import (PowderData, Extraction, profile_matrix, inverse_d2, chebys
 
 # %% auto #0
 __all__ = ['Site', 'Model', 'model_structure', 'model_from_structure', 'ModelBatch', 'model_batch', 'form_factor_table_at',
-           'batch_intensities', 'PatternSystem', 'pattern_system', 'screen', 'Orbit', 'density_orbits']
+           'batch_intensities', 'PatternSystem', 'pattern_system', 'screen', 'Orbit', 'density_orbits',
+           'candidate_models', 'Refinement', 'rietveld', 'Completion', 'complete_structure', 'raise_symmetry',
+           'refined_density', 'difference_map', 'model_cif']
 
 # %% ../nbs/11_refine.ipynb #7618f47f
 @dataclass
@@ -32,7 +34,7 @@ class Site:
     @property
     def free(self)->list: "Indices of the free components of u."; return [j for j in range(3) if np.abs(self.wyckoff.rotations[0][:, j]).sum() > 0]
     def positions(self)->np.ndarray: return self.wyckoff.positions(self.u)
-    def __repr__(self): return f"{self.element}@{self.wyckoff.label}{tuple(np.round(self.u[self.free], 4)) if self.free else ''}"
+    def __repr__(self): return f"{self.element}@{self.wyckoff.label}" + (f"({', '.join(f'{v:.4f}' for v in np.asarray(self.u)[self.free])})" if self.free else '')
 
 @dataclass
 class Model:
@@ -63,7 +65,7 @@ def model_from_structure(structure:Structure, group, tol:float=0.1)->Model:
     for i, site in enumerate(structure):
         if done[i]: continue
         w, u, _ = locate_wyckoff(site.frac_coords, g, structure.lattice, tol)
-        s = Site(site.specie.symbol, w, u)
+        s = Site(site.specie.symbol, w, np.asarray(u) % 1.0)
         pos = s.positions()
         d = structure.frac_coords[:, None] - pos[None]
         done |= (np.linalg.norm((d - np.round(d)) @ structure.lattice.matrix, axis=-1) < tol).any(1)
@@ -97,7 +99,8 @@ def model_batch(models:list, b_iso:float=0.5)->ModelBatch:
             k = site.wyckoff.multiplicity
             R[c, s, :k], t[c, s, :k], mask[c, s, :k] = site.wyckoff.rotations, site.wyckoff.translations, True
             el[c, s], smask[c, s], u[c, s] = els.index(site.element), True, site.u
-        for e, v in m.b_iso.items(): B[c, els.index(e)] = v
+        for e, v in m.b_iso.items():
+            if e in els: B[c, els.index(e)] = v
     f = lambda a, dt=torch.float64: torch.as_tensor(a, dtype=dt)
     return ModelBatch(list(models), els, f(R), f(t), f(mask, torch.bool), f(el, torch.long), f(smask, torch.bool), f(u), f(B))
 
@@ -222,6 +225,7 @@ def density_orbits(rho,                 # (N1, N2, N3) density on the group's or
                    group, lattice,      # the space group and the cell
                    n_max:int=40,        # maxima considered
                    tol:float=0.35,      # distance within which a maximum is put on a special position, Å
+                   n_line:int=48,       # points along the line (and per side of the plane) of a position with 1 (2) free coordinates
                   )->list:              # [Orbit], highest first
     "The orbits a density suggests: its maxima on Wyckoff positions, and every special position without free coordinates."
     rho = np.asarray(torch.as_tensor(rho).detach().double())
@@ -240,4 +244,304 @@ def density_orbits(rho,                 # (N1, N2, N3) density on the group's or
     for w in wyckoff_positions(group):
         if w.dof == 0 and not known(w.positions(np.zeros(3))[:1]):
             orbits.append(Orbit(w, np.zeros(3), float(_interp(rho, w.positions(np.zeros(3))[:1])[0])))
+        elif w.dof in (1, 2):                                          # maxima along a line or on a plane of the position
+            for u in _subspace_maxima(rho, w, n_line):
+                if not known(w.positions(u)[:1]): orbits.append(Orbit(w, u, float(_interp(rho, w.positions(u)[:1])[0])))
     return sorted(orbits, key=lambda o: -o.height)
+
+def _subspace_maxima(rho:np.ndarray, w:WyckoffPosition, n:int, top:int=3)->list:
+    "Free coordinates u of the `top` highest maxima of the density along a position's line (dof 1) or plane (dof 2)."
+    free = [j for j in range(3) if np.abs(w.rotations[0][:, j]).sum() > 0]
+    m = n if w.dof == 1 else n//2
+    axes = np.meshgrid(*[np.arange(m)/m]*len(free), indexing='ij')
+    U = np.zeros((axes[0].size, 3))
+    for k, j in enumerate(free): U[:, j] = axes[k].ravel()
+    vals = _interp(rho, (U @ w.rotations[0].T + w.translations[0])).reshape(axes[0].shape)
+    peak = np.ones_like(vals, bool)
+    for ax in range(vals.ndim):
+        for sh in (1, -1): peak &= vals >= np.roll(vals, sh, ax)
+    idx = np.argwhere(peak)
+    idx = idx[np.argsort(-vals[tuple(idx.T)])][:top]
+    return [U[np.ravel_multi_index(tuple(i), vals.shape)] for i in idx]
+
+# %% ../nbs/11_refine.ipynb #30a51163
+def _orbit_distances(orbits:list, lattice)->np.ndarray:
+    "(O, O) shortest distance between the atoms of two orbits, Å (0 on the diagonal)."
+    L = as_lattice(lattice).matrix
+    pos = [o.wyckoff.positions(o.u) for o in orbits]
+    D = np.zeros((len(orbits), len(orbits)))
+    for i, j in itertools.combinations(range(len(orbits)), 2):
+        d = pos[i][:, None] - pos[j][None]
+        D[i, j] = D[j, i] = np.linalg.norm((d - np.round(d)) @ L, axis=-1).min()
+    return D
+
+def candidate_models(orbits:list,           # from `density_orbits`, highest first
+                     counts:dict,           # atoms per cell of each element (`extract.cell_composition`)
+                     group, cell,           # the group and the cell (a b c α β γ)
+                     max_models:int=64,     # models kept, best score first
+                     min_distance:float=0.8,# no two orbits closer than this, Å
+                     budget:int=200000,     # search steps
+                    )->list:                # [(score, Model)]
+    "Place the formula on the orbits a density suggests, in every way that fits; the best ways as models."
+    els = sorted(counts, key=lambda e: -atomic_number(e))
+    need = {e: int(round(counts[e])) for e in els}
+    if any(abs(counts[e] - need[e]) > 1e-6 for e in els): raise DeepXtalError(f"{counts} is not a whole number of atoms per cell")
+    mult = [o.multiplicity for o in orbits]
+    h = np.array([o.height for o in orbits])
+    close = _orbit_distances(orbits, as_lattice(list(cell))) < min_distance
+    found, steps = [], [0]
+    def place(k, left, used, chosen):                              # element k, atoms still to place, orbits used
+        steps[0] += 1
+        if steps[0] > budget: return
+        if k == len(els): found.append(list(chosen)); return
+        if left == 0: place(k + 1, need[els[k + 1]] if k + 1 < len(els) else 0, used, chosen); return
+        start = max([i for i, e in chosen if e == els[k]], default=-1) + 1
+        for i in range(start, len(orbits)):
+            if i in used or mult[i] > left or any(close[i, j] for j in used): continue
+            chosen.append((i, els[k])); used.add(i)
+            place(k, left - mult[i], used, chosen)
+            chosen.pop(); used.discard(i)
+    place(0, need[els[0]], set(), [])
+    Z = {e: atomic_number(e) for e in els}
+    score = lambda ch: sum(mult[i]*Z[e]*h[i] for i, e in ch)/sum(mult[i]*Z[e] for i, e in ch)
+    found.sort(key=score, reverse=True)
+    g = space_group(group)
+    return [(score(ch), Model(g, tuple(float(v) for v in cell), [Site(e, orbits[i].wyckoff, orbits[i].u.copy()) for i, e in ch]))
+            for ch in found[:max_models]]
+
+# %% ../nbs/11_refine.ipynb #324282fd
+@dataclass
+class Refinement:
+    "A refined structure and everything that judges it."
+    model: Model                # refined cell, coordinates and B's
+    profile: dict               # refined PROFILE_PARAMS
+    background: np.ndarray      # Chebyshev coefficients
+    scale: float
+    y_calc: torch.Tensor        # (n,) calculated pattern
+    fom: dict                   # 10_extract's `figures_of_merit`
+    esd: dict                   # name -> standard uncertainty
+    names: list                 # refined parameters
+    hkl: np.ndarray             # (K, 3) reflection classes
+    multiplicity: np.ndarray
+    d: np.ndarray               # (K,) Å
+    F: np.ndarray               # (K,) complex structure factors of the model, electrons
+    data: PowderData
+    def structure(self)->Structure: return model_structure(self.model)
+
+def _site_names(model:Model)->list:
+    return [f"{s.element}{i + 1}.{'xyz'[j]}" for i, s in enumerate(model.sites) for j in s.free]
+
+def rietveld(data:PowderData,          # the measured pattern
+             model:Model,              # the start: group, cell, sites, B's
+             profile:dict,             # start of the profile parameters (e.g. the Pawley fit's)
+             n_background:int=12,      # Chebyshev background terms
+             refine_profile:bool=True, # refine zero shift, widths and asymmetry with the structure
+             max_shift:float=0.15,     # largest change of a free coordinate, fractional
+             max_nfev:int=60,
+            )->Refinement:
+    "Rietveld refinement of one model: scale, background, profile, lattice, free coordinates and B's."
+    g, system = model.group, model.group.crystal_system
+    lam = min(data.source.wavelengths)
+    hkl, mult, d0 = unique_reflections(model.cell, g, lam/(2*math.sin(math.radians(min(float(data.two_theta[-1]) + 2, 179.)/2))))
+    hkl_t, mult_t = torch.as_tensor(hkl), torch.as_tensor(mult, dtype=torch.float64)
+    mb = model_batch([model])
+    prof_names = [k for k in PROFILE_PARAMS if k != 'displacement'] if refine_profile else []
+    cell_names = list(lattice_parameters(system))
+    site_names = _site_names(model)
+    b_names = [f'B({e})' for e in mb.elements]
+    names = prof_names + cell_names + site_names + b_names
+    free_idx = [(i, j) for i, s in enumerate(model.sites) for j in s.free]
+    x0 = [profile.get(k, 0.) for k in prof_names] + free_from_cell(system, model.cell) + [float(mb.u[0, i, j]) for i, j in free_idx] \
+         + mb.b_iso[0].tolist()
+    lo = [_BOUNDS[k][0] for k in prof_names] + [0.97*v for v in free_from_cell(system, model.cell)] \
+         + [x0[len(prof_names) + len(cell_names) + k] - max_shift for k in range(len(free_idx))] + [-0.5]*len(b_names)
+    hi = [_BOUNDS[k][1] for k in prof_names] + [1.03*v for v in free_from_cell(system, model.cell)] \
+         + [x0[len(prof_names) + len(cell_names) + k] + max_shift for k in range(len(free_idx))] + [10.]*len(b_names)
+    def unpack(x):
+        prof = {**profile, **{k: x[i] for i, k in enumerate(prof_names)}}
+        cell = cell_from_free(system, x[len(prof_names):len(prof_names) + len(cell_names)])
+        u = mb.u.clone()
+        for k, (i, j) in enumerate(free_idx): u[0, i, j] = x[len(prof_names) + len(cell_names) + k]
+        return prof, cell, u, x[len(names) - len(b_names):][None]
+    def intensities(x):
+        prof, cell, u, b = unpack(x)
+        d = inverse_d2(hkl_t, cell).rsqrt()
+        s2 = 1/(4*d*d)
+        I, F = batch_intensities(mb, hkl_t, mult_t, s2, form_factor_table_at(mb.elements, s2), u, b)
+        return prof, d, I[0], F[0]
+    def columns(x):
+        prof, d, I, _ = intensities(x)
+        return (profile_matrix(data.two_theta, d, data.source, prof) @ I)[:, None]
+    x, yc, beta, Minv, res = fit_profile(data, columns, x0, lo, hi, n_background, max_nfev)
+    prof, d, I, F = intensities(x)
+    _, cell, u, b = unpack(x)
+    sites = [Site(s.element, s.wyckoff, u[0, i].numpy() % 1.0) for i, s in enumerate(model.sites)]
+    new = Model(g, tuple(cell.tolist()), sites, dict(zip(mb.elements, b[0].tolist())))
+    fom = figures_of_merit(data, yc, n_background + 1 + len(names))
+    return Refinement(new, {k: float(v) for k, v in prof.items()}, beta[:n_background].numpy(), float(beta[n_background]), yc, fom,
+                      parameter_esds(res, len(data), names), names, hkl, mult, d.numpy(), (F*float(beta[n_background])**0).numpy(), data)
+
+# %% ../nbs/11_refine.ipynb #20b2c316
+@dataclass
+class Completion:
+    "The outcome of structure completion: the best refined structure and everything that was tried."
+    best: Refinement|None
+    tried: list                  # one row per (group, Z): models, best screened Rwp, …
+    refined: list                # [Refinement] of the finalists, best first
+    density: dict|None           # the data-consistent density of the winner's group and Z (`data_consistent_density`)
+    messages: list               # why groups or Z were left out
+
+def _bic(r:Refinement)->float: return r.fom['chi2']*(r.fom['n_points'] - r.fom['n_params']) + r.fom['n_params']*math.log(r.fom['n_points'])
+
+def _grid_F2(rho:torch.Tensor, lattice):
+    "|F(h)|² of a grid density at Miller indices (K, 3) (0 beyond its Nyquist limit)."
+    F = torch.fft.ifftn(rho.to(torch.complex128))*as_lattice(lattice).volume
+    N = np.array(rho.shape)
+    def f(hkl):
+        hkl = np.asarray(hkl); ok = (np.abs(hkl) < N//2).all(1)
+        out = np.zeros(len(hkl)); h = hkl[ok] % N
+        out[ok] = F[h[:, 0], h[:, 1], h[:, 2]].abs().numpy()**2
+        return out
+    return f
+
+def complete_structure(data:PowderData, ex:Extraction, # the pattern and its decomposition (cell, profile)
+                       formula,                        # the formula unit ('Al2O3')
+                       density:torch.Tensor,           # (N, N, N) start density (the network's mean), any origin and scale
+                       groups:list,                    # candidate space groups, most likely first
+                       z_values:list|None=None,        # candidate formula units per cell; None: the two likeliest for each group
+                                                       #   (10_extract's `formula_units` with the group's centring)
+                       max_models:int=64, screen_steps:int=200, n_refine:int=3,
+                       progress=None,                  # called with one line per stage
+                      )->Completion:
+    "Atoms and a refined structure from a pattern, its decomposition, a formula and a start density."
+    from deep_xtal.extract import observed_intensities, data_consistent_density, formula_units
+    say = progress or (lambda *a: None)
+    pool, tried, msgs, dcs = [], [], [], {}
+    for grp in groups:
+        g = space_group(grp)
+        ps = pattern_system(data, ex, g)
+        obs = observed_intensities(ex, g, _grid_F2(density, ex.cell))
+        zs = z_values if z_values is not None else [c['z'] for c in formula_units(as_lattice(ex.cell).volume, formula, 2, g.centring)]
+        for z in zs:
+            counts = cell_composition(formula, z)
+            n_e = sum(n*atomic_number(e) for e, n in counts.items())
+            if any(abs(n - round(n)) > 1e-6 for n in counts.values()): msgs.append(f"Z = {z}: {counts} is not whole atoms"); continue
+            dc = data_consistent_density(density, obs, ex.cell, n_e)
+            cands = candidate_models(density_orbits(dc['density'], g, ex.cell), counts, g, ex.cell, max_models)
+            if not cands:
+                msgs.append(f"{g.symbol}, Z = {z}: no set of its Wyckoff positions holds {Composition(counts).formula}"); continue
+            mb = model_batch([m for _, m in cands])
+            r = screen(mb, ps, screen_steps)
+            dcs[(g.number, z)] = dc
+            for c, (sc, m) in enumerate(cands):
+                pool.append((float(r[c]), Model(g, ex.cell, [Site(s.element, s.wyckoff, mb.u[c, i].numpy().copy()) for i, s in enumerate(m.sites)],
+                                                dict(zip(mb.elements, mb.b_iso[c].tolist()))), z))
+            tried.append(dict(group=g.symbol, number=g.number, z=z, models=len(cands), best_screen_rwp=float(r.min())))
+            say(f"{g.symbol}, Z = {z}: {len(cands)} candidate models, best screened Rwp {float(r.min()):.3f}")
+    pool.sort(key=lambda p: (round(p[0], 3), -len(p[1].group), p[0]))  # equal fits: the more symmetric description first
+    finalists = []
+    from pymatgen.analysis.structure_matcher import StructureMatcher
+    sm = StructureMatcher(stol=0.3, ltol=0.2, angle_tol=5, primitive_cell=False)
+    for rw, m, z in pool:                                            # distinct structures only
+        st = model_structure(m)
+        if any(sm.fit(st, f[3]) for f in finalists): continue
+        finalists.append((rw, m, z, st))
+        if len(finalists) == n_refine: break
+    refined = []
+    for rw, m, z, _ in finalists:
+        ref = rietveld(data, m, ex.profile, ex.n_background)
+        ref.z = z
+        refined.append(ref)
+        say(f"refined {m.group.symbol} {m.sites}: Rwp {ref.fom['rwp']:.4f}, GoF {ref.fom['gof']:.2f}")
+    refined.sort(key=_bic)
+    if refined:                                                      # indistinguishable fits (ΔBIC < 2): the more symmetric group
+        close = [r for r in refined if _bic(r) - _bic(refined[0]) < 2]
+        refined = sorted(close, key=lambda r: (-len(r.model.group), r.fom['n_params'], _bic(r))) + [r for r in refined if r not in close]
+    best = refined[0] if refined else None
+    if best is not None:
+        up = raise_symmetry(best, data, ex)
+        if up is not None:
+            up.z = best.z; refined.insert(0, up); best = up
+            say(f"the refined structure has the symmetry of {up.model.group.symbol}: refined there, Rwp {up.fom['rwp']:.4f}")
+    dc = dcs.get((best.model.group.number, best.z)) if best else None
+    return Completion(best, tried, refined, dc if dc is not None else next(iter(dcs.values()), None), msgs)
+
+def raise_symmetry(ref:Refinement, data:PowderData, ex:Extraction, symprec:float=0.05)->Refinement|None:
+    "If the refined structure has more symmetry than its group (spglib, `symprec` Å), the structure refined in that group when it fits as well."
+    from pymatgen.symmetry.analyzer import SpacegroupAnalyzer
+    st = ref.structure()
+    try: sga = SpacegroupAnalyzer(st, symprec=symprec); n = sga.get_space_group_number()
+    except Exception: return None
+    if len(space_group(n)) <= len(ref.model.group): return None
+    conv = sga.get_conventional_standard_structure()
+    if not (np.allclose(conv.lattice.abc, st.lattice.abc, rtol=2e-3) and np.allclose(conv.lattice.angles, st.lattice.angles, atol=0.2)): return None
+    try: m = model_from_structure(conv, n, tol=max(0.1, 3*symprec))
+    except DeepXtalError: return None
+    m = Model(m.group, ref.model.cell, m.sites, dict(ref.model.b_iso))
+    up = rietveld(data, m, ref.profile, ex.n_background)
+    return up if _bic(up) <= _bic(ref) + 2 else None
+
+# %% ../nbs/11_refine.ipynb #c883830b
+def refined_density(ref:Refinement, n:int=50, b_iso=DEFAULT_B_ISO)->torch.Tensor:
+    "(n, n, n) procrystal density of the refined structure, e/Å³ (B = the training targets' by default)."
+    return procrystal_density(batch_structures([ref.structure()], dtype='float64'), n, b_iso)[0]
+
+def _F_members(model:Model, hkl:np.ndarray)->torch.Tensor:
+    "Complex F of a model at any Miller indices (K, 3), with its refined B's."
+    mb = model_batch([model])
+    d2 = inverse_d2(torch.as_tensor(hkl), torch.as_tensor(model.cell, dtype=torch.float64))
+    s2 = d2/4
+    return batch_intensities(mb, torch.as_tensor(hkl), torch.ones(len(hkl), dtype=torch.float64), s2, form_factor_table_at(mb.elements, s2))[1][0]
+
+def difference_map(ref:Refinement, ex:Extraction, n:int=50)->torch.Tensor:
+    "(n, n, n) difference Fourier map FT[(|F_obs| − |F_calc|) e^{iφ_calc}] of the measured reflections, e/Å³."
+    from deep_xtal.extract import observed_intensities
+    g = ref.model.group
+    obs = observed_intensities(ex, g, lambda h: _F_members(ref.model, h).abs().numpy()**2)
+    Fo = np.sqrt(np.maximum(obs.intensity, 0)/(max(ref.scale, 1e-300)*obs.multiplicity))
+    laue = laue_rotations(g)
+    mem = np.einsum('ni,kij->nkj', obs.hkl, laue).reshape(-1, 3)
+    owner = np.repeat(np.arange(len(obs.hkl)), len(laue))
+    mem, first = np.unique(mem, axis=0, return_index=True); owner = owner[first]
+    ok = (np.abs(mem) < n//2).all(1); mem, owner = mem[ok], owner[ok]
+    Fc = _F_members(ref.model, mem)
+    dF = (torch.as_tensor(Fo[owner]) - Fc.abs())*torch.where(Fc.abs() > 0, Fc/Fc.abs().clamp(min=1e-300), torch.ones_like(Fc))
+    grid = torch.zeros(n, n, n, dtype=torch.complex128)
+    grid[mem[:, 0] % n, mem[:, 1] % n, mem[:, 2] % n] = dF
+    return torch.fft.fftn(grid).real/Lattice.from_parameters(*ref.model.cell).volume
+
+# %% ../nbs/11_refine.ipynb #25482cc9
+def _num(v:float, e:float|None)->str:
+    "A value with its esd in brackets, IUCr style: 0.35231(4)."
+    if e is None or not e > 0 or not math.isfinite(e): return f"{v:.6f}"
+    dec = max(0, min(8, 1 - int(math.floor(math.log10(e)))))
+    return f"{v:.{dec}f}({int(round(e*10**dec))})"
+
+def model_cif(ref:Refinement, name:str='deep_xtal')->str:
+    "A CIF of a refined structure: symmetry, sites with esds, U_iso, and the Rietveld figures of merit."
+    m, esd = ref.model, ref.esd
+    g, system = m.group, m.group.crystal_system
+    from deep_xtal.symmetry import lattice_parameters as lp
+    cell_esd = {k: esd.get(k) for k in lp(system)}
+    tie = {'b': 'a', 'c': 'a'} if system == 'cubic' else {'b': 'a'} if system in ('tetragonal', 'hexagonal', 'trigonal') else {}
+    lines = [f"data_{name}", "_audit_creation_method 'deep_xtal: Rietveld refinement of a structure completed from a powder pattern'",
+             f"_symmetry_space_group_name_H-M '{g.symbol}'", f"_space_group_IT_number {g.number}"]
+    for k, v in zip(('a', 'b', 'c'), m.cell[:3]): lines.append(f"_cell_length_{k} {_num(v, cell_esd.get(k, cell_esd.get(tie.get(k, ''), None)))}")
+    for k, v in zip(('alpha', 'beta', 'gamma'), m.cell[3:]): lines.append(f"_cell_angle_{k} {_num(v, cell_esd.get(k))}")
+    lines.append(f"_cell_volume {Lattice.from_parameters(*m.cell).volume:.4f}")
+    lines += ['loop_', '_symmetry_equiv_pos_as_xyz']
+    from pymatgen.core.operations import SymmOp
+    for R, t in zip(g.rotations, g.translations): lines.append(f"'{SymmOp.from_rotation_and_translation(R, t).as_xyz_str()}'")
+    lines += ['loop_', '_atom_site_label', '_atom_site_type_symbol', '_atom_site_symmetry_multiplicity', '_atom_site_Wyckoff_symbol',
+              '_atom_site_fract_x', '_atom_site_fract_y', '_atom_site_fract_z', '_atom_site_U_iso_or_equiv', '_atom_site_occupancy']
+    for i, s in enumerate(m.sites):
+        x = s.positions()[0]
+        xyz = [_num(x[j], esd.get(f"{s.element}{i + 1}.{'xyz'[j]}")) if j in s.free and s.wyckoff.rotations[0][j, j] == 1 else f"{x[j]:.6f}" for j in range(3)]
+        b, eb = m.b_iso.get(s.element, 0.), esd.get(f'B({s.element})')
+        lines.append(f"{s.element}{i + 1} {s.element} {s.wyckoff.multiplicity} {s.wyckoff.letter} {' '.join(xyz)} "
+                     f"{_num(b/(8*math.pi**2), eb/(8*math.pi**2) if eb else None)} 1")
+    f = ref.fom
+    lines += [f"_pd_proc_ls_prof_wR_factor {f['rwp']:.4f}", f"_pd_proc_ls_prof_R_factor {f['rp']:.4f}",
+              f"_pd_proc_ls_prof_wR_expected {f['rexp']:.4f}", f"_refine_ls_goodness_of_fit_all {f['gof']:.3f}",
+              f"_refine_ls_number_parameters {f['n_params']}", f"_pd_proc_number_of_points {f['n_points']}"]
+    return '\n'.join(lines) + '\n'

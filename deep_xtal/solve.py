@@ -11,22 +11,26 @@ import numpy as np
 import torch
 from pymatgen.core import Structure, Lattice, Composition
 from . import core
-from .core import DeepXtalError, PatternError, StructureError, N_ELEMENTS
+from .core import DeepXtalError, PatternError, StructureError, N_ELEMENTS, XraySource
 from .structures import (batch_structures, conventional_standard_structure, read_structures, example_structure,
                                   as_lattice, EXAMPLE_DIR)
 from .pxrd import diffraction_lines, profile_pattern, strong_lines, rwp, scale_factor, Instrument, instrument_pattern
 from .cmed import density_lines, procrystal_density, constant_baseline_ssim
 from .model import predict_grid
 from .train import load_checkpoint, checkpoint_config
-from .metrics import paper_metrics, strict_metrics, atoms_from_density, match_structures
+from .metrics import paper_metrics, strict_metrics, atoms_from_density, match_structures, align
+from . import symmetry
+from .extract import powder_data, pawley, lattice_system, rank_space_groups, formula_units
+from .refine import complete_structure, refined_density, difference_map
 
 # %% auto #0
-__all__ = ['GSAS_SUFFIXES', 'PATTERN_SUFFIXES', 'MIN_POINTS', 'MODEL_DIR', 'BUNDLED_MODEL', 'PROFILE_KEYS', 'DEMO_PATTERN',
-           'MeasuredPattern', 'read_xy', 'read_gsas', 'check_pattern', 'read_pattern', 'lab6_structure',
+__all__ = ['GSAS_SUFFIXES', 'PATTERN_SUFFIXES', 'MIN_POINTS', 'MODEL_DIR', 'BUNDLED_MODEL', 'PROFILE_KEYS', 'RWP_RATIO_WARN',
+           'DEMO_PATTERN', 'MeasuredPattern', 'read_xy', 'read_gsas', 'check_pattern', 'read_pattern', 'lab6_structure',
            'simulated_measurement', 'write_xy', 'source_wavelengths', 'strip_kalpha2', 'remove_background',
            'PreparedPattern', 'resample_to_grid', 'prepare_pattern', 'FormulaInput', 'parse_formula',
            'bundled_checkpoint', 'Solver', 'load_solver', 'predict_density', 'lattice_positions', 'index_check',
-           'calculated_pattern', 'compare_with_structure', 'Solution', 'solve', 'solution_report', 'demo_measurement']
+           'calculated_pattern', 'compare_with_structure', 'complete_solution', 'compare_refined', 'Solution',
+           'solve_inputs', 'pick_best_sample', 'solve', 'solution_report', 'structure_report', 'demo_measurement']
 
 # %% ../nbs/13_solve.ipynb #5d23fcb0
 @dataclass
@@ -453,6 +457,53 @@ def compare_with_structure(samples:torch.Tensor,   # (S, n, n, n) predicted dens
                 paper=dict(ssim=p['ssim'], psnr=p['psnr']), strict=dict(best=s['best'], mean=s['mean']),
                 constant_ssim=c, skill_paper=(p['ssim'] - c)/(1 - c), skill_strict_mean=(s['mean']['ssim'] - c)/(1 - c))
 
+# %% ../nbs/13_solve.ipynb #5df9d366
+RWP_RATIO_WARN = 1.5   # a refined structure whose Rwp exceeds the Pawley fit's by more than this factor is flagged
+
+def _powder_data(sol)->object:
+    "The measured counts as 10_extract's `PowderData` (2θ data with a known source)."
+    p, pp = sol.pattern, sol.prepared
+    lam1, lam2, ratio = pp.wavelength
+    src = XraySource(sol.settings.get('wavelength') or f'{lam1}', (lam1, lam2) if lam2 else (lam1,), (1.0, ratio) if lam2 else (1.0,))
+    return powder_data(p.x, p.y, p.esd, src, p.source)
+
+def complete_solution(sol, space_group=None, z:int|None=None, say=print, max_groups:int=4):
+    "Fill `sol` with the decomposition, the groups and Z tried, and the best refined structure (in place)."
+    if sol.pattern.axis != 'two_theta' or sol.prepared.wavelength is None:
+        sol.warnings.append("structure completion needs 2θ data with a known wavelength; it was skipped"); return
+    data, lat = _powder_data(sol), sol.lattice
+    if space_group is not None:
+        bad = symmetry.check_lattice(lat, space_group)
+        if bad: raise DeepXtalError(f"space group {space_group.symbol} contradicts the cell: {bad}")
+    system = space_group.crystal_system if space_group is not None else lattice_system(lat)
+    sol.extraction = ex = pawley(data, lat, system)
+    say(f"decomposed the pattern (Pawley): Rwp {ex.fom['rwp']:.4f}, a b c = {' '.join(f'{v:.5f}' for v in ex.cell[:3])}")
+    sol.space_groups = rank_space_groups(ex)
+    groups = [space_group.number] if space_group is not None else [r['number'] for r in sol.space_groups if r['consistent']][:max_groups]
+    if not groups: sol.warnings.append("no space group of the cell's crystal system agrees with the absences"); return
+    zs = [int(z)] if z is not None else [c['z'] for c in formula_units(as_lattice(ex.cell).volume, sol.formula.composition, top=2)]
+    sol.z_candidates = zs
+    say(f"trying space groups {', '.join(symmetry.space_group(g).symbol for g in groups)} with Z = {', '.join(map(str, zs))}")
+    sol.completion = comp = complete_structure(data, ex, sol.formula.composition, sol.mean, groups, zs, progress=say)
+    sol.warnings += comp.messages if comp.best is None else []
+    if comp.best is not None:
+        sol.refinement = comp.best; sol.atoms = comp.best.structure()
+        say(f"refined structure: {comp.best.model.group.symbol}, {sol.atoms.composition.formula}, Rwp {comp.best.fom['rwp']:.4f}, GoF {comp.best.fom['gof']:.2f}")
+        ratio = comp.best.fom['rwp']/ex.fom['rwp']
+        if ratio > RWP_RATIO_WARN:
+            sol.warnings.append(f"the refined structure fits the pattern much worse than the free decomposition (Rwp {comp.best.fom['rwp']:.3f} "
+                                f"against {ex.fom['rwp']:.3f}, ratio {ratio:.2f} > {RWP_RATIO_WARN}): atoms are missing or misplaced, "
+                                "or the formula, Z or space group is wrong; treat the structure as a guess")
+
+def compare_refined(ref, reference:Structure, b_iso:float=2.0, n:int=50)->dict:
+    "SSIM/PSNR (paper protocol, after aligning the origin) of the refined structure's density against a known one's; atom match."
+    conv = conventional_standard_structure(reference, name='reference')
+    gt = procrystal_density(batch_structures([conv], dtype='float64'), n, b_iso)[0]
+    aligned = align(refined_density(ref, n, b_iso), gt)[0]           # a structure from a powder pattern may sit on another origin
+    p = paper_metrics(aligned[None], gt)
+    m, rms = match_structures(ref.structure(), reference)
+    return dict(paper=dict(ssim=p['ssim'], psnr=p['psnr']), matched=m, rms=rms)
+
 # %% ../nbs/13_solve.ipynb #cc83e94e
 @dataclass
 class Solution:
@@ -474,15 +525,57 @@ class Solution:
     atoms: Structure|None = None   # atoms found in the best sample
     comparison: dict|None = None   # `compare_with_structure`, when a reference is known
     reference: Structure|None = None
+    extraction: object = None      # 10_extract's Pawley decomposition of the measurement
+    space_groups: list|None = None # 10_extract's ranking of the groups by their absences
+    z_candidates: list|None = None # formula units per cell that were tried
+    completion: object = None      # 11_refine's `Completion`: every group, Z and model tried, the finalists
+    refinement: object = None      # the best refined structure (`Refinement`)
     warnings: list = field(default_factory=list)
     timings: dict = field(default_factory=dict)
     settings: dict = field(default_factory=dict)
 
+# %% ../nbs/13_solve.ipynb #8f848cad
 def _structure_from_cif(path, what:str)->Structure:
     s = read_structures(Path(path))
     if not s: raise StructureError(f"{path}: no structure in the {what} file")
     return s[0][1]
 
+def solve_inputs(pattern, formula, wavelength=None, cell=None, cif=None, reference=None, axis=None, space_group=None, z=None)->dict:
+    "Read and check everything `solve` is given, before any model is loaded: pattern, formula, lattice, reference, group, Z."
+    p = pattern if isinstance(pattern, MeasuredPattern) else read_pattern(pattern, axis)
+    f = parse_formula(formula)
+    if p.axis == 'two_theta': source_wavelengths(wavelength if wavelength is not None else p.wavelength, p.source)   # fail before loading
+    if cell is not None and cif is not None: raise DeepXtalError("give either cell or cif, not both")
+    if space_group is not None: space_group = symmetry.space_group(space_group)
+    if z is not None and (int(z) != z or z < 1): raise DeepXtalError(f"the number of formula units Z must be a positive integer, got {z}")
+    ref = _structure_from_cif(reference, 'reference') if isinstance(reference, (str, Path)) else reference
+    lattice = None
+    if cif is not None:
+        st = _structure_from_cif(cif, 'cell')
+        conv = conventional_standard_structure(st, name=str(cif))
+        lattice, ref = conv.lattice, ref if ref is not None else (st if len(st) else None)
+    elif cell is not None: lattice = as_lattice(cell, 'cell')
+    if lattice is not None and space_group is not None and (bad := symmetry.check_lattice(lattice, space_group)):
+        raise DeepXtalError(f"space group {space_group.symbol} contradicts the cell: {bad}")
+    if lattice is not None and z is not None and f.composition.num_atoms*z > lattice.volume/5:
+        raise DeepXtalError(f"{f.composition.num_atoms*z:g} atoms (Z = {z}) cannot fit a cell of {lattice.volume:.0f} Å³ (less than 5 Å³ per atom); check Z and the cell")
+    return dict(pattern=p, formula=f, lattice=lattice, reference=ref, space_group=space_group, z=z)
+
+def pick_best_sample(sol:Solution):
+    "With a lattice, the sample whose pattern fits the measurement best (closure Rwp); without, the one nearest the mean."
+    samples, pp, lattice = sol.samples, sol.prepared, sol.lattice
+    if lattice is None:
+        sol.best_index = int(((samples - sol.mean)**2).flatten(1).sum(1).argmin())
+    else:
+        sol.indexing = index_check(pp, lattice)
+        if sol.indexing['warning']: sol.warnings.append(sol.indexing['warning'])
+        instrument = calculated_pattern(sol.mean, lattice, pp)         # widths, zero shift, B: fitted once, on the mean
+        sol.sample_rwp = [calculated_pattern(s, lattice, pp, profile=instrument)['rwp'] for s in samples]
+        sol.best_index, sol.best_by = int(np.argmin(sol.sample_rwp)), 'rwp'
+        sol.fit = calculated_pattern(samples[sol.best_index], lattice, pp)   # and refitted for the best sample
+    sol.best = samples[sol.best_index]
+
+# %% ../nbs/13_solve.ipynb #e71b9832
 def solve(pattern:str|Path|MeasuredPattern,   # measured pattern file (or a `MeasuredPattern`)
           formula:str,                        # 'LaB6', or the elements only: 'La B'
           wavelength=None,                    # anode ('CuKa'), line ('CuKa1') or λ in Å; not needed for Q data
@@ -495,22 +588,16 @@ def solve(pattern:str|Path|MeasuredPattern,   # measured pattern file (or a `Mea
           axis:str|None=None,                 # 'two_theta' or 'q' (default: from the file)
           device:str='cpu',
           progress=print,                     # called with one line per stage (None: silent)
+          space_group=None,                   # the space group (number or symbol), if known; default: ranked from the absences
+          z:int|None=None,                    # formula units per cell, if known; default: from the cell volume
+          refine:bool=True,                   # complete and refine the structure (needs a lattice, 2θ data and the full formula)
          )->Solution:
-    "Measured pattern + formula → density samples, mean, uncertainty, best sample, and (with a lattice) real-space results."
+    "Measured pattern + formula → density samples, mean, uncertainty, best sample, and (with a lattice) a refined structure."
     say = progress or (lambda *a: None)
     t0, timings = time.time(), {}
     def tick(k): timings[k] = round(time.time() - t0 - sum(timings.values()), 3)
-    p = pattern if isinstance(pattern, MeasuredPattern) else read_pattern(pattern, axis)
-    f = parse_formula(formula)
-    if p.axis == 'two_theta': source_wavelengths(wavelength if wavelength is not None else p.wavelength, p.source)   # fail before loading
-    if cell is not None and cif is not None: raise DeepXtalError("give either cell or cif, not both")
-    ref = _structure_from_cif(reference, 'reference') if isinstance(reference, (str, Path)) else reference
-    lattice = None
-    if cif is not None:
-        s = _structure_from_cif(cif, 'cell')
-        conv = conventional_standard_structure(s, name=str(cif))
-        lattice, ref = conv.lattice, ref if ref is not None else (s if len(s) else None)
-    elif cell is not None: lattice = as_lattice(cell)
+    inp = solve_inputs(pattern, formula, wavelength, cell, cif, reference, axis, space_group, z)
+    p, f, lattice, ref = inp['pattern'], inp['formula'], inp['lattice'], inp['reference']
     solver = load_solver(checkpoint, device)
     warn = []
     if f.partial and solver.formula_mode not in ('mixed', 'presence', 'drop_one'):
@@ -518,33 +605,22 @@ def solve(pattern:str|Path|MeasuredPattern,   # measured pattern file (or a `Mea
     pp = prepare_pattern(p, wavelength, solver.q_grid, background, kalpha2)
     tick('read'); say(f"read {p.source}: {len(p)} points, Q {pp.q_range[0]:.2f}–{pp.q_range[1]:.2f} Å⁻¹ on the network's axis")
     samples = predict_density(solver, pp.network_input, f, n_samples, grid, seed)
-    mean, std = samples.mean(0), samples.std(0, unbiased=False)
     tick('inference'); say(f"inferred {n_samples} samples on a {grid}³ grid")
-    sol = Solution(samples, mean, std, None, 0, 'mean', p, pp, f, solver, lattice, warnings=warn, reference=ref,
-                   settings=dict(wavelength=wavelength, n_samples=n_samples, grid=grid, seed=seed, background=background, kalpha2=kalpha2))
-    if lattice is None:
-        sol.best_index = int(((samples - mean)**2).flatten(1).sum(1).argmin())
-    else:
-        sol.indexing = index_check(pp, lattice)
-        if sol.indexing['warning']: warn.append(sol.indexing['warning'])
-        instrument = calculated_pattern(mean, lattice, pp)             # widths, zero shift, B: fitted once, on the mean
-        sol.sample_rwp = [calculated_pattern(s, lattice, pp, profile=instrument)['rwp'] for s in samples]
-        sol.best_index, sol.best_by = int(np.argmin(sol.sample_rwp)), 'rwp'
-        sol.fit = calculated_pattern(samples[sol.best_index], lattice, pp)   # and refitted for the best sample
-        tick('pattern'); say(f"fitted the patterns of the {len(samples)} samples")
-    sol.best = samples[sol.best_index]
-    if lattice is not None and not f.partial:
-        try: sol.atoms = atoms_from_density(sol.best, lattice.matrix, f.composition)
+    sol = Solution(samples, samples.mean(0), samples.std(0, unbiased=False), None, 0, 'mean', p, pp, f, solver, lattice, warnings=warn,
+                   reference=ref, settings=dict(wavelength=wavelength, n_samples=n_samples, grid=grid, seed=seed, background=background, kalpha2=kalpha2))
+    pick_best_sample(sol)
+    if lattice is not None: tick('pattern'); say(f"fitted the patterns of the {len(samples)} samples")
+    if lattice is not None and not f.partial and refine:
+        complete_solution(sol, inp['space_group'], inp['z'], say); tick('completion')
+    if lattice is not None and not f.partial and sol.refinement is None:
+        try: sol.atoms = atoms_from_density(sol.best, lattice.matrix, f.composition, inp['z'])
         except DeepXtalError as e: warn.append(f"no atoms extracted: {e}")
         tick('atoms')
     if ref is not None:
         sol.comparison = compare_with_structure(samples, ref, solver.b_iso)
-        if sol.atoms is not None:
-            m, rms = match_structures(sol.atoms, ref)
-            sol.comparison['atoms'] = dict(matched=m, rms=rms)
-        tick('comparison')
-        c = sol.comparison
-        say(f"compared with {c['reference']}")
+        if sol.refinement is not None: sol.comparison['refined'] = compare_refined(sol.refinement, ref, solver.b_iso, grid)
+        if sol.atoms is not None: sol.comparison['atoms'] = dict(zip(('matched', 'rms'), match_structures(sol.atoms, ref)))
+        tick('comparison'); say(f"compared with {sol.comparison['reference']}")
     sol.timings = timings
     return sol
 
@@ -578,7 +654,35 @@ def solution_report(sol:Solution)->dict:
         atoms=None if sol.atoms is None else dict(formula=sol.atoms.composition.formula,
                                                   sites=[[s.species_string, *np.round(s.frac_coords, 4).tolist()] for s in sol.atoms]),
         comparison=sol.comparison, warnings=list(sol.warnings), timings_s=sol.timings)
+    rep.update(structure_report(sol))
     return _round(rep)
+
+def structure_report(sol)->dict:
+    "The crystallographic part of the report: decomposition, space groups, Z, the refined structure and what was tried."
+    out = {}
+    ex, r, c = sol.extraction, sol.refinement, sol.completion
+    if ex is not None:
+        out['decomposition'] = dict(method='Pawley', rwp=ex.fom['rwp'], gof=ex.fom['gof'], cell=list(ex.cell), reflections=len(ex.hkl),
+                                    profile=ex.profile, crystal_system=ex.system)
+    if sol.space_groups is not None: out['space_groups'] = sol.space_groups[:8]
+    if c is not None:
+        out['completion'] = dict(tried=c.tried, z_tried=sol.z_candidates, messages=c.messages,
+                                 finalists=[dict(space_group=f.model.group.symbol, sites=repr(f.model.sites), rwp=f.fom['rwp'], gof=f.fom['gof'],
+                                                 n_params=f.fom['n_params']) for f in c.refined],
+                                 data_consistent_density=None if c.density is None else dict(d_min=c.density['d_min'], r_f=c.density['r_f'],
+                                                          origin_shift_voxels=list(c.density['shift']), symmetric_fraction=list(c.density['symmetric_fraction'])))
+    if r is not None:
+        m = r.model
+        out['structure'] = dict(space_group=m.group.symbol, number=m.group.number, z=getattr(r, 'z', None), formula=sol.atoms.composition.formula,
+                                electrons_per_cell=float(sum(site.specie.Z for site in sol.atoms)),
+                                cell=list(m.cell), cell_esd={k: v for k, v in r.esd.items() if k in ('a', 'b', 'c', 'alpha', 'beta', 'gamma')},
+                                sites=[dict(element=st.element, wyckoff=st.wyckoff.label, xyz=st.positions()[0].tolist(),
+                                            esd={k.split('.')[-1]: v for k, v in r.esd.items() if k.startswith(f'{st.element}{i + 1}.')})
+                                       for i, st in enumerate(m.sites)],
+                                b_iso=m.b_iso, b_iso_esd={k[2:-1]: v for k, v in r.esd.items() if k.startswith('B(')},
+                                rwp=r.fom['rwp'], rp=r.fom['rp'], rexp=r.fom['rexp'], gof=r.fom['gof'], n_params=r.fom['n_params'],
+                                n_points=r.fom['n_points'], profile=r.profile, scale=r.scale)
+    return out
 
 # %% ../nbs/13_solve.ipynb #0d82c669
 DEMO_PATTERN = 'NaCl_CuKa_simulated.xye'

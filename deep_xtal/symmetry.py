@@ -173,19 +173,30 @@ def _flat(h:torch.Tensor, shape:tuple)->torch.Tensor:
     n1, n2, n3 = shape
     return ((h[:, 0] % n1)*n2 + h[:, 1] % n2)*n3 + h[:, 2] % n3
 
+@functools.lru_cache(maxsize=32)
+def _projector(number:int, shape:tuple, cell:tuple)->tuple:
+    "For a group, grid and cell: the sphere's flat indices, and per distinct rotation R the indices of hR and Σ_t e^{2πi h·t}."
+    g = space_group(number)
+    h, idx, _ = _grid_indices(shape, Lattice.from_parameters(*cell))
+    hd, terms = h.double(), []
+    R_all, t_all = torch.as_tensor(g.rotations), torch.as_tensor(g.translations)
+    for R in torch.unique(R_all, dim=0):                             # centring translations share their rotation's gather
+        ts = t_all[(R_all == R).all(-1).all(-1)]
+        phase = torch.exp(2j*math.pi*(hd @ ts.T.double())).sum(1)
+        terms.append((_flat(h @ R, shape), phase))
+    return idx, terms
+
 def symmetrize(rho:torch.Tensor,  # (..., N1, N2, N3) densities on the fractional grid
                group,             # the space group (anything `space_group` takes)
                lattice,           # the cell (sets the invariant sphere)
               )->torch.Tensor:    # (..., N1, N2, N3) the projection Pρ, real
     "Project densities onto the group's invariant subspace, F_P(h) = mean over (R, t) of F(hR) exp(2πi h·t)."
     g, shape = space_group(group), tuple(rho.shape[-3:])
-    h, idx, _ = _grid_indices(shape, lattice)
+    idx, terms = _projector(g.number, shape, tuple(round(float(v), 8) for v in as_lattice(lattice).parameters))
     F = torch.fft.ifftn(rho.to(complex_dtype(rho.dtype) if rho.is_floating_point() else torch.complex128), dim=(-3, -2, -1))
     Ff = F.reshape(*F.shape[:-3], -1)
-    acc = torch.zeros(*Ff.shape[:-1], len(h), dtype=Ff.dtype)
-    for R, t in zip(torch.as_tensor(g.rotations), torch.as_tensor(g.translations)):
-        phase = torch.exp(2j*math.pi*(h.double() @ t.double())).to(Ff.dtype)
-        acc += Ff[..., _flat(h @ R, shape)]*phase
+    acc = torch.zeros(*Ff.shape[:-1], len(idx), dtype=Ff.dtype)
+    for j, ph in terms: acc += Ff[..., j]*ph.to(Ff.dtype)
     out = torch.zeros_like(Ff)
     out[..., idx] = acc/len(g)
     return torch.fft.fftn(out.reshape(F.shape), dim=(-3, -2, -1)).real.to(rho.dtype)

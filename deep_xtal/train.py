@@ -9,6 +9,7 @@ from dataclasses import dataclass, asdict, field, fields, replace
 from pathlib import Path
 import numpy as np
 import torch
+from fastcore.basics import patch
 from .core import *
 from .structures import iter_records
 from .cmed import DensityTransform
@@ -162,6 +163,13 @@ def _to(batch:dict, device)->dict: return {k: v.to(device, non_blocking=True) if
 def _atomic_save(obj, path:Path):
     tmp = path.with_suffix('.tmp'); torch.save(obj, tmp); os.replace(tmp, path)
 
+def _plain(x):
+    "Configs as plain data (dataclasses → dicts) for checkpoints."
+    if hasattr(x, '__dataclass_fields__'): return asdict(x)
+    if isinstance(x, dict): return {k: _plain(v) for k, v in x.items()}
+    return x
+
+# %% ../nbs/06_train.ipynb #b84aafb2
 class Trainer:
     "Trains a `CrystalNet` on datasets with `make_batch` (see 04_data); checkpoints under `out`."
     def __init__(self, model:CrystalNet, train_data, val_data=None, config:TrainConfig|None=None,
@@ -199,162 +207,173 @@ class Trainer:
         amp = c.amp if c.amp != 'auto' else ('bf16' if self.device.type == 'cuda' else 'none')
         self.autocast = (lambda: torch.autocast(self.device.type, dtype=torch.bfloat16)) if amp == 'bf16' else None
 
-    def batches(self, epoch:int, start:int=0):
-        "The epoch's training batches (this rank's share), from batch `start` on."
-        c = self.config
-        sampler = EpochBatchSampler(len(self.train_data), c.batch_size, True, c.seed, drop_last=len(self.train_data) >= c.batch_size)
-        sampler.set_epoch(epoch)
-        plan = [b[self.rank::self.world] for b in list(sampler)[start:]]
-        if c.num_workers == 0: return (self.train_data.make_batch(b, train=True) for b in plan)
-        return iter(torch.utils.data.DataLoader(self.train_data, batch_sampler=plan, num_workers=c.num_workers,
-                                                collate_fn=lambda items: self.train_data.make_batch(items, train=True)))
+# %% ../nbs/06_train.ipynb #6377d775
+@patch
+def batches(self:Trainer, epoch:int, start:int=0):
+    "The epoch's training batches (this rank's share), from batch `start` on."
+    c = self.config
+    sampler = EpochBatchSampler(len(self.train_data), c.batch_size, True, c.seed, drop_last=len(self.train_data) >= c.batch_size)
+    sampler.set_epoch(epoch)
+    plan = [b[self.rank::self.world] for b in list(sampler)[start:]]
+    if c.num_workers == 0: return (self.train_data.make_batch(b, train=True) for b in plan)
+    return iter(torch.utils.data.DataLoader(self.train_data, batch_sampler=plan, num_workers=c.num_workers,
+                                            collate_fn=lambda items: self.train_data.make_batch(items, train=True)))
 
-    def step(self, b:dict)->dict:
-        "One optimisation step on a batch; returns the loss terms."
-        c, st = self.config, self.state
-        self.net.train()
-        g = torch.Generator(self.device).manual_seed(c.seed*1_000_003 + st['step']*self.world + self.rank)
-        b = _to(b, self.device)
-        ctx = self.autocast() if self.autocast else torch.autocast(self.device.type, enabled=False)
-        with ctx:
-            out = self.net(b['pattern'], b['formula'], b['points'], generator=g)
-            l1 = (out['pred'][0].float() - b['target']).abs().mean()
-            loss = l1 + c.beta_kl*out['kl'].float()
-        if not torch.isfinite(loss): raise DeepXtalError(f"step {st['step']}: the loss is {float(loss)}; lower the learning rate or enable grad_clip")
-        self.opt.zero_grad(set_to_none=True)
-        loss.backward()
-        gn = torch.nn.utils.clip_grad_norm_(self.module.parameters(), c.grad_clip if c.grad_clip else float('inf'))
-        self.opt.step(); self.sched.step()
-        st['step'] += 1
-        return dict(loss=float(loss.detach()), l1=float(l1.detach()), kl=float(out['kl'].detach()), grad_norm=float(gn), lr=self.opt.param_groups[0]['lr'])
+# %% ../nbs/06_train.ipynb #d2a9b42b
+@patch
+def step(self:Trainer, b:dict)->dict:
+    "One optimisation step on a batch; returns the loss terms."
+    c, st = self.config, self.state
+    self.net.train()
+    g = torch.Generator(self.device).manual_seed(c.seed*1_000_003 + st['step']*self.world + self.rank)
+    b = _to(b, self.device)
+    ctx = self.autocast() if self.autocast else torch.autocast(self.device.type, enabled=False)
+    with ctx:
+        out = self.net(b['pattern'], b['formula'], b['points'], generator=g)
+        l1 = (out['pred'][0].float() - b['target']).abs().mean()
+        loss = l1 + c.beta_kl*out['kl'].float()
+    if not torch.isfinite(loss): raise DeepXtalError(f"step {st['step']}: the loss is {float(loss)}; lower the learning rate or enable grad_clip")
+    self.opt.zero_grad(set_to_none=True)
+    loss.backward()
+    gn = torch.nn.utils.clip_grad_norm_(self.module.parameters(), c.grad_clip if c.grad_clip else float('inf'))
+    self.opt.step(); self.sched.step()
+    st['step'] += 1
+    return dict(loss=float(loss.detach()), l1=float(l1.detach()), kl=float(out['kl'].detach()), grad_norm=float(gn), lr=self.opt.param_groups[0]['lr'])
 
-    @torch.no_grad()
-    def validate(self)->dict:
-        "L1 on the training scale and in e/Å³ over the validation set (latent means, unjittered points)."
-        if self.val_data is None or len(self.val_data) == 0: return {}
-        self.module.eval()
-        n, s_t, s_e, s_ref = 0, 0.0, 0.0, 0.0
-        for i in range(0, len(self.val_data), self.config.val_batch):
-            b = _to(self.val_data.make_batch(list(range(i, min(i + self.config.val_batch, len(self.val_data)))), train=False), self.device)
-            pred = self.module(b['pattern'], b['formula'], b['points'], sample=False)['pred'][0].float()
-            k = len(b['target'])
-            s_t += float((pred - b['target']).abs().mean(1).sum())
-            s_e += float((self.transform.inverse(pred) - b['target_e']).abs().mean(1).sum())
-            s_ref += float(b['target_e'].abs().mean(1).sum())
-            n += k
-        return dict(val_l1=s_t/n, val_l1_e=s_e/n, val_rel_l1=s_e/s_ref)
+# %% ../nbs/06_train.ipynb #bd47bf68
+@patch
+@torch.no_grad()
+def validate(self:Trainer)->dict:
+    "L1 on the training scale and in e/Å³ over the validation set (latent means, unjittered points)."
+    if self.val_data is None or len(self.val_data) == 0: return {}
+    self.module.eval()
+    n, s_t, s_e, s_ref = 0, 0.0, 0.0, 0.0
+    for i in range(0, len(self.val_data), self.config.val_batch):
+        b = _to(self.val_data.make_batch(list(range(i, min(i + self.config.val_batch, len(self.val_data)))), train=False), self.device)
+        pred = self.module(b['pattern'], b['formula'], b['points'], sample=False)['pred'][0].float()
+        k = len(b['target'])
+        s_t += float((pred - b['target']).abs().mean(1).sum())
+        s_e += float((self.transform.inverse(pred) - b['target_e']).abs().mean(1).sum())
+        s_ref += float(b['target_e'].abs().mean(1).sum())
+        n += k
+    return dict(val_l1=s_t/n, val_l1_e=s_e/n, val_rel_l1=s_e/s_ref)
 
-    def checkpoint(self)->dict:
-        "Everything needed to resume: model, optimiser, schedule, counters, RNG states, configs, data hash."
-        return dict(model=self.module.state_dict(), optimizer=self.opt.state_dict(), scheduler=self.sched.state_dict(),
-                    state=dict(self.state), rng=dict(torch=torch.get_rng_state(), numpy=np.random.get_state(), python=random.getstate(),
-                    cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None),
-                    model_config=asdict(self.module.config), transform=self.transform.kind,
-                    batches=asdict(self.train_data.config) if hasattr(self.train_data, 'config') else None,
-                    train_config=asdict(self.config), run=_plain(self.run), data_hash=self.data_hash, version=1,
-                    vocabulary=WAVELENGTH_VOCABULARY)
+# %% ../nbs/06_train.ipynb #7932b9ef
+@patch
+def checkpoint(self:Trainer)->dict:
+    "Everything needed to resume: model, optimiser, schedule, counters, RNG states, configs, data hash."
+    return dict(model=self.module.state_dict(), optimizer=self.opt.state_dict(), scheduler=self.sched.state_dict(),
+                state=dict(self.state), rng=dict(torch=torch.get_rng_state(), numpy=np.random.get_state(), python=random.getstate(),
+                cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None),
+                model_config=asdict(self.module.config), transform=self.transform.kind,
+                batches=asdict(self.train_data.config) if hasattr(self.train_data, 'config') else None,
+                train_config=asdict(self.config), run=_plain(self.run), data_hash=self.data_hash, version=1,
+                vocabulary=WAVELENGTH_VOCABULARY)
 
-    def save(self, name:str='last.pt'):
-        "Write a checkpoint (rank 0 only; atomic)."
-        if self.out is not None and self.main: _atomic_save(self.checkpoint(), self.out/name)
+@patch
+def save(self:Trainer, name:str='last.pt'):
+    "Write a checkpoint (rank 0 only; atomic)."
+    if self.out is not None and self.main: _atomic_save(self.checkpoint(), self.out/name)
 
-    def load(self, path:str|Path, strict_data:bool=True):
-        "Resume from a checkpoint written by `save`."
-        ck = torch.load(path, map_location=self.device, weights_only=False)
-        if strict_data and ck.get('data_hash') != self.data_hash:
-            raise DeepXtalError(f"{path}: this checkpoint was trained on different data (or batch settings); "
-                                "start a new run folder, or pass strict_data=False to continue on the new data")
-        self.module.load_state_dict(ck['model']); self.opt.load_state_dict(ck['optimizer']); self.sched.load_state_dict(ck['scheduler'])
-        self.state = dict(ck['state'])
-        torch.set_rng_state(ck['rng']['torch'].cpu()); np.random.set_state(ck['rng']['numpy']); random.setstate(ck['rng']['python'])
-        if ck['rng'].get('cuda') is not None and torch.cuda.is_available(): torch.cuda.set_rng_state_all(ck['rng']['cuda'])
-        return self
+@patch
+def load(self:Trainer, path:str|Path, strict_data:bool=True):
+    "Resume from a checkpoint written by `save`."
+    ck = torch.load(path, map_location=self.device, weights_only=False)
+    if strict_data and ck.get('data_hash') != self.data_hash:
+        raise DeepXtalError(f"{path}: this checkpoint was trained on different data (or batch settings); "
+                            "start a new run folder, or pass strict_data=False to continue on the new data")
+    self.module.load_state_dict(ck['model']); self.opt.load_state_dict(ck['optimizer']); self.sched.load_state_dict(ck['scheduler'])
+    self.state = dict(ck['state'])
+    torch.set_rng_state(ck['rng']['torch'].cpu()); np.random.set_state(ck['rng']['numpy']); random.setstate(ck['rng']['python'])
+    if ck['rng'].get('cuda') is not None and torch.cuda.is_available(): torch.cuda.set_rng_state_all(ck['rng']['cuda'])
+    return self
 
-    def _log(self, name:str, row:dict):
-        "Append a row to a CSV log (and TensorBoard when it is installed)."
-        if self.out is None or not self.main: return
-        path = self.out/name
-        new = not path.exists()
-        with open(path, 'a', newline='') as f:
-            w = csv.DictWriter(f, fieldnames=list(row))
-            if new: w.writeheader()
-            w.writerow(row)
-        if getattr(self, 'tb', None) is None:
-            try:
-                from torch.utils.tensorboard import SummaryWriter
-                self.tb = SummaryWriter(self.out/'tb')
-            except Exception: self.tb = False
-        if self.tb:
-            for k, v in row.items():
-                if k not in ('step', 'epoch') and isinstance(v, (int, float)): self.tb.add_scalar(f"{name.split('.')[0]}/{k}", v, row['step'])
-
-    def _trim_logs(self):
-        "On resume, drop log rows written after the checkpoint's step (they will be written again)."
-        if self.out is None or not self.main: return
-        for name in ('train.csv', 'val.csv'):
-            p = self.out/name
-            if not p.exists(): continue
-            rows = list(csv.DictReader(open(p)))
-            keep = [r for r in rows if int(r['step']) <= self.state['step']]
-            if len(keep) < len(rows):
-                with open(p, 'w', newline='') as f:
-                    w = csv.DictWriter(f, fieldnames=list(rows[0])); w.writeheader(); w.writerows(keep)
-
-    def _validate_and_keep(self):
-        "Validate, log, keep the best checkpoint, update early stopping."
-        st = self.state
-        if not self.main: return
-        v = self.validate()
-        if not v: return
-        self._log('val.csv', dict(step=st['step'], epoch=st['epoch'], **v, time=round(time.time() - self._t0, 1)))
-        if v['val_l1'] < st['best']: st['best'], st['bad'] = v['val_l1'], 0; self.save('best.pt')
-        else: st['bad'] += 1
-        return v
-
-    def fit(self, resume:bool|str|Path=False)->dict:
-        "Train until `epochs`/`max_steps`/`max_minutes` or early stopping; Ctrl-C saves `last.pt` before stopping."
-        from tqdm.auto import tqdm
-        c = self.config
-        if resume:
-            path = Path(resume) if not isinstance(resume, bool) else (self.out/'last.pt' if self.out else None)
-            if path is not None and path.exists(): self.load(path); self._trim_logs()
-        st = self.state
-        st['stopped'] = None                     # a resumed run goes on (to a larger max_steps, after a time limit, …)
-        self._t0, t_start, seen = time.time(), time.time(), 0
-        bar = tqdm(total=self.total_steps, initial=st['step'], disable=not (c.progress and self.main), desc='train', dynamic_ncols=True)
+# %% ../nbs/06_train.ipynb #a8ee98ec
+@patch
+def _log(self:Trainer, name:str, row:dict):
+    "Append a row to a CSV log (and TensorBoard when it is installed)."
+    if self.out is None or not self.main: return
+    path = self.out/name
+    new = not path.exists()
+    with open(path, 'a', newline='') as f:
+        w = csv.DictWriter(f, fieldnames=list(row))
+        if new: w.writeheader()
+        w.writerow(row)
+    if getattr(self, 'tb', None) is None:
         try:
-            while st['step'] < self.total_steps and st['stopped'] is None:
-                for b in self.batches(st['epoch'], st['batch']):
-                    r = self.step(b); st['batch'] += 1; seen += len(b['target'])*self.world
-                    bar.update(1); bar.set_postfix(loss=f"{r['loss']:.4f}", lr=f"{r['lr']:.1e}")
-                    if st['step'] % c.log_every == 0 and self.main:
-                        el = time.time() - t_start
-                        self._log('train.csv', dict(step=st['step'], epoch=st['epoch'], **r, crystals_per_s=round(seen/max(el, 1e-9), 2), time=round(time.time() - self._t0, 1)))
-                    if c.val_every and st['step'] % c.val_every == 0: self._validate_and_keep(); self.save()
-                    elif st['step'] % c.checkpoint_every == 0: self.save()
-                    if c.patience is not None and st['bad'] >= c.patience: st['stopped'] = 'early stopping'
-                    elif c.max_minutes is not None and time.time() - t_start > 60*c.max_minutes: st['stopped'] = 'time limit'
-                    if st['step'] >= self.total_steps or st['stopped']: break
-                else:
-                    st['epoch'], st['batch'] = st['epoch'] + 1, 0
-                    if not c.val_every: self._validate_and_keep()
-                    self.save()
-                    continue
-                break
-        except KeyboardInterrupt:
-            self.save(); bar.close()
-            if self.main: print(f"interrupted at step {st['step']}; `last.pt` saved — run again with resume to continue")
-            raise
-        bar.close()
-        if st['step'] >= self.total_steps and st['stopped'] is None: st['stopped'] = 'done'
-        self.save()
-        return dict(st)
+            from torch.utils.tensorboard import SummaryWriter
+            self.tb = SummaryWriter(self.out/'tb')
+        except Exception: self.tb = False
+    if self.tb:
+        for k, v in row.items():
+            if k not in ('step', 'epoch') and isinstance(v, (int, float)): self.tb.add_scalar(f"{name.split('.')[0]}/{k}", v, row['step'])
 
-def _plain(x):
-    "Configs as plain data (dataclasses → dicts) for checkpoints."
-    if hasattr(x, '__dataclass_fields__'): return asdict(x)
-    if isinstance(x, dict): return {k: _plain(v) for k, v in x.items()}
-    return x
+@patch
+def _trim_logs(self:Trainer):
+    "On resume, drop log rows written after the checkpoint's step (they will be written again)."
+    if self.out is None or not self.main: return
+    for name in ('train.csv', 'val.csv'):
+        p = self.out/name
+        if not p.exists(): continue
+        rows = list(csv.DictReader(open(p)))
+        keep = [r for r in rows if int(r['step']) <= self.state['step']]
+        if len(keep) < len(rows):
+            with open(p, 'w', newline='') as f:
+                w = csv.DictWriter(f, fieldnames=list(rows[0])); w.writeheader(); w.writerows(keep)
+
+# %% ../nbs/06_train.ipynb #7f48f780
+@patch
+def _validate_and_keep(self:Trainer):
+    "Validate, log, keep the best checkpoint, update early stopping."
+    st = self.state
+    if not self.main: return
+    v = self.validate()
+    if not v: return
+    self._log('val.csv', dict(step=st['step'], epoch=st['epoch'], **v, time=round(time.time() - self._t0, 1)))
+    if v['val_l1'] < st['best']: st['best'], st['bad'] = v['val_l1'], 0; self.save('best.pt')
+    else: st['bad'] += 1
+    return v
+
+# %% ../nbs/06_train.ipynb #c357e95c
+@patch
+def fit(self:Trainer, resume:bool|str|Path=False)->dict:
+    "Train until `epochs`/`max_steps`/`max_minutes` or early stopping; Ctrl-C saves `last.pt` before stopping."
+    from tqdm.auto import tqdm
+    c = self.config
+    if resume:
+        path = Path(resume) if not isinstance(resume, bool) else (self.out/'last.pt' if self.out else None)
+        if path is not None and path.exists(): self.load(path); self._trim_logs()
+    st = self.state
+    st['stopped'] = None                     # a resumed run goes on (to a larger max_steps, after a time limit, …)
+    self._t0, t_start, seen = time.time(), time.time(), 0
+    bar = tqdm(total=self.total_steps, initial=st['step'], disable=not (c.progress and self.main), desc='train', dynamic_ncols=True)
+    try:
+        while st['step'] < self.total_steps and st['stopped'] is None:
+            for b in self.batches(st['epoch'], st['batch']):
+                r = self.step(b); st['batch'] += 1; seen += len(b['target'])*self.world
+                bar.update(1); bar.set_postfix(loss=f"{r['loss']:.4f}", lr=f"{r['lr']:.1e}")
+                if st['step'] % c.log_every == 0 and self.main:
+                    el = time.time() - t_start
+                    self._log('train.csv', dict(step=st['step'], epoch=st['epoch'], **r, crystals_per_s=round(seen/max(el, 1e-9), 2), time=round(time.time() - self._t0, 1)))
+                if c.val_every and st['step'] % c.val_every == 0: self._validate_and_keep(); self.save()
+                elif st['step'] % c.checkpoint_every == 0: self.save()
+                if c.patience is not None and st['bad'] >= c.patience: st['stopped'] = 'early stopping'
+                elif c.max_minutes is not None and time.time() - t_start > 60*c.max_minutes: st['stopped'] = 'time limit'
+                if st['step'] >= self.total_steps or st['stopped']: break
+            else:
+                st['epoch'], st['batch'] = st['epoch'] + 1, 0
+                if not c.val_every: self._validate_and_keep()
+                self.save()
+                continue
+            break
+    except KeyboardInterrupt:
+        self.save(); bar.close()
+        if self.main: print(f"interrupted at step {st['step']}; `last.pt` saved — run again with resume to continue")
+        raise
+    bar.close()
+    if st['step'] >= self.total_steps and st['stopped'] is None: st['stopped'] = 'done'
+    self.save()
+    return dict(st)
 
 # %% ../nbs/06_train.ipynb #cdd8d0eb
 def load_checkpoint(path:str|Path, device:str='cpu')->tuple:

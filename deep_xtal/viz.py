@@ -20,10 +20,12 @@ from .structures import as_lattice, majority_species, read_structures
 from .pxrd import rwp as profile_rwp, scale_factor
 from .cmed import BOHR, as_grid, check_structure_lattice, cube_text, write_chgcar
 from .solve import Solution, solve, solution_report, EXAMPLE_DIR, DEMO_PATTERN
+from .extract import line_positions
+from .refine import model_cif, refined_density, difference_map
 
 # %% auto #0
 __all__ = ['THREEDMOL_VERSION', 'ASSET_DIR', 'CHROMIUM_FLAGS', 'threedmol_js', 'iso_level', 'density_view', 'density_html',
-           'write_html', 'plot_slices', 'plot_uncertainty', 'plot_pattern', 'DensityExplorer', 'explorer',
+           'write_html', 'plot_slices', 'plot_uncertainty', 'plot_pattern', 'plot_fit', 'DensityExplorer', 'explorer',
            'find_chromium', 'render_png', 'image_coverage', 'write_outputs', 'demo']
 
 # %% ../nbs/14_viz.ipynb #f60149e0
@@ -279,6 +281,27 @@ def plot_pattern(x,                          # (n,) 2θ in degrees or Q in Å⁻
     plt.close(fig)
     return fig
 
+# %% ../nbs/14_viz.ipynb #1446e55b
+def plot_fit(ref,                       # an 11_refine `Refinement`
+             title:str|None=None,
+             figsize=(8, 5),
+            )->matplotlib.figure.Figure:
+    "Observed, calculated and difference patterns of a Rietveld refinement, with reflection ticks and Rwp/GoF."
+    x, yo, yc = (ref.data.two_theta.numpy(), ref.data.counts.numpy(), ref.y_calc.detach().numpy())
+    tt = line_positions(torch.as_tensor(ref.d), ref.data.source, ref.profile['zero'])[0][0].numpy()
+    tt = tt[(tt >= x[0]) & (tt <= x[-1])]
+    fig, axs = plt.subplots(2, 1, figsize=figsize, sharex=True, layout='constrained', gridspec_kw={'height_ratios': [3, 1]})
+    ax = axs[0]
+    ax.plot(x, yo, '.', ms=2, color='k', label='observed'); ax.plot(x, yc, '-', lw=0.8, color='tab:red', label='calculated')
+    lo = float(min(yo.min(), yc.min())); span = float(max(yo.max(), yc.max()) - lo)
+    ax.vlines(tt, lo - 0.06*span, lo - 0.02*span, color='tab:green', lw=0.6, label='reflections')
+    ax.set_ylabel('counts'); ax.legend(loc='upper right', frameon=False, fontsize=8)
+    axs[1].plot(x, yo - yc, '-', lw=0.6, color='tab:blue'); axs[1].axhline(0, color='0.6', lw=0.5); axs[1].set_ylabel('obs − calc')
+    axs[1].set_xlabel('2θ (°)')
+    ax.set_title(', '.join(([title] if title else []) + [f"Rwp = {100*ref.fom['rwp']:.2f} %, GoF = {ref.fom['gof']:.2f}"]), fontsize=9)
+    plt.close(fig)
+    return fig
+
 # %% ../nbs/14_viz.ipynb #102c800e
 class DensityExplorer:
     "Interactive isosurface and slice views of one crystal's density samples (ipywidgets)."
@@ -401,6 +424,34 @@ def image_coverage(png,                  # a PNG path, or an (h, w, 3|4) image a
     return {'changed': float(changed.mean()), 'hue': float(hue.mean())}
 
 # %% ../nbs/14_viz.ipynb #8d6df2c4
+def _density_files(sol:Solution, save):
+    "The network's grids (.npy, and .cube/CHGCAR/atoms.cif with a lattice)."
+    for nm, arr in (('density_mean', sol.mean), ('density_std', sol.std), ('density_best', sol.best), ('samples', sol.samples)):
+        save(f'{nm}.npy', lambda p, a=arr: np.save(p, a.float().numpy()))
+    L = sol.lattice
+    if L is None: return
+    atoms = sol.atoms if sol.refinement is None else None            # refined atoms may sit on another origin than the network's grid
+    for nm, arr in (('density_mean', sol.mean), ('density_std', sol.std)):
+        save(f'{nm}.cube', lambda p, a=arr, nm=nm: p.write_text(cube_text(a, L.matrix, atoms, f'deep_xtal {nm}, e/bohr^3')))
+    if sol.atoms is not None and sol.refinement is None:
+        save('CHGCAR', lambda p: write_chgcar(p, sol.atoms, sol.mean))
+        from pymatgen.io.cif import CifWriter
+        save('atoms.cif', lambda p: CifWriter(sol.atoms).write_file(str(p)))
+
+def _structure_files(sol:Solution, save):
+    "The refined structure: CIF, its procrystal density, the data-consistent and difference maps (.npy, .cube), fit.png."
+    r, n = sol.refinement, sol.settings.get('grid', 50)
+    if r is None: return
+    st = r.structure()
+    save('structure.cif', lambda p: p.write_text(model_cif(r, sol.formula.composition.reduced_formula)))
+    maps = [('density_refined', refined_density(r, n)), ('density_difference', difference_map(r, sol.extraction, n))]
+    if sol.completion.density is not None: maps.insert(1, ('density_data_consistent', sol.completion.density['density']))
+    save('CHGCAR', lambda p: write_chgcar(p, st, maps[0][1]))
+    for nm, arr in maps:
+        save(f'{nm}.npy', lambda p, a=arr: np.save(p, a.float().numpy()))
+        save(f'{nm}.cube', lambda p, a=arr, nm=nm: p.write_text(cube_text(a, st.lattice, st, f'deep_xtal {nm}, e/bohr^3')))
+    save('fit.png', lambda p: plot_fit(r, title=f"{sol.pattern.source}: Rietveld fit of {st.composition.reduced_formula} ({r.model.group.symbol})").savefig(p, dpi=110))
+
 def write_outputs(sol:Solution,        # from `solve`
                   out:str|Path,        # output folder (created)
                   html:bool=True,      # also write the 3-D view (about 2.5 MB with the inlined 3Dmol.js)
@@ -410,33 +461,27 @@ def write_outputs(sol:Solution,        # from `solve`
     files = {}
     def save(name, fn):
         fn(out/name); files[name] = str(out/name)
-    for nm, arr in (('density_mean', sol.mean), ('density_std', sol.std), ('density_best', sol.best), ('samples', sol.samples)):
-        save(f'{nm}.npy', lambda p, a=arr: np.save(p, a.float().numpy()))
+    _density_files(sol, save)
+    _structure_files(sol, save)
     L = sol.lattice
-    shown = L.matrix if L is not None else np.eye(3)*10.
-    if L is not None:
-        for nm, arr in (('density_mean', sol.mean), ('density_std', sol.std)):
-            save(f'{nm}.cube', lambda p, a=arr, nm=nm: p.write_text(cube_text(a, L.matrix, sol.atoms, f'deep_xtal {nm}, e/bohr^3')))
-        if sol.atoms is not None:
-            save('CHGCAR', lambda p: write_chgcar(p, sol.atoms, sol.mean))
-            from pymatgen.io.cif import CifWriter
-            save('atoms.cif', lambda p: CifWriter(sol.atoms).write_file(str(p)))
-    save('slices.png', lambda p: plot_slices(sol.mean, L.matrix if L is not None else None, title=f'{sol.formula.text}: mean density').savefig(p, dpi=110))
+    answer, atoms = (refined_density(sol.refinement, sol.settings.get('grid', 50)), sol.refinement.structure()) if sol.refinement else (sol.mean, sol.atoms)
+    what = 'refined structure' if sol.refinement else 'mean density'
+    save('slices.png', lambda p: plot_slices(answer, L.matrix if L is not None else None, title=f'{sol.formula.text}: {what}').savefig(p, dpi=110))
     save('uncertainty.png', lambda p: plot_uncertainty(sol.mean, sol.std, L.matrix if L is not None else None).savefig(p, dpi=110))
     xl = '2θ (°)' if sol.prepared.axis == 'two_theta' else 'Q (Å⁻¹)'
     if sol.fit is not None:
         fig = plot_pattern(sol.prepared.x, sol.prepared.net, sol.fit['y'], rwp=sol.fit['rwp'], xlabel=xl,
-                               title=f"{sol.pattern.source}: measured vs predicted",
-                               labels=('measured', 'from the predicted density'))
+                           title=f"{sol.pattern.source}: measured vs the network's density", labels=('measured', 'from the predicted density'))
     else:
         fig = plot_pattern(sol.prepared.x, sol.prepared.y, sol.prepared.background, rwp=None, xlabel=xl,
-                               title=f"{sol.pattern.source}: measured pattern and SNIP background", labels=('measured', 'background'))
+                           title=f"{sol.pattern.source}: measured pattern and SNIP background", labels=('measured', 'background'))
     save('pattern.png', lambda p: fig.savefig(p, dpi=110))
     plt.close('all')
-    if html: save('view.html', lambda p: write_html(p, sol.mean, shown, sol.atoms, title=f'deep_xtal: {sol.formula.text}'))
+    shown = (atoms.lattice.matrix if atoms is not None else L.matrix) if L is not None else np.eye(3)*10.
+    if html: save('view.html', lambda p: write_html(p, answer, shown, atoms, title=f'deep_xtal: {sol.formula.text} ({what})'))
     rep = solution_report(sol)
     rep['files'] = sorted(files) + ['report.json']
-    (out/'report.json').write_text(json.dumps(rep, indent=1, ensure_ascii=False))
+    (out/'report.json').write_text(json.dumps(rep, indent=1, ensure_ascii=False, default=float))
     return rep
 
 def demo(out:str|Path='deep_xtal_demo',  # output folder

@@ -42,6 +42,7 @@ def save_outputs(path:Path, max_kb:int=250):
         for cell in nb.cells:
             if cell.cell_type != 'code': continue
             if SKIP.search(cell.source): cell['outputs'] = old[id(cell)]; continue
+            cell['outputs'] = []                                       # a cell that now prints nothing keeps no stale output
             shell.cell(cell)
             if shell.exc: raise RuntimeError(f"{path.name}: a cell failed:\n{cell.source[:400]}\n{shell.exc!r}")
             _trim(cell, max_kb*1024)
