@@ -280,6 +280,9 @@ def _clusters(hkl_t, m_t, cell, prof, source, overlap):
     tot = torch.zeros(int(cl.max()) + 1, dtype=torch.float64).index_add_(0, cl, m_t)
     return cl, m_t/tot[cl]
 
+
+
+# %% ../nbs/10_extract.ipynb #75c3a067
 def pawley(data:PowderData,          # the measured pattern
            cell,                     # starting cell: a b c α β γ, a Lattice, …
            system:str|None=None,     # crystal system (default: the highest the cell's metric allows)

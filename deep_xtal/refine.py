@@ -87,6 +87,9 @@ class ModelBatch:
     b_iso: torch.Tensor          # (C, E) B of each element, Å² (parameters)
     def __len__(self): return len(self.models)
 
+
+
+# %% ../nbs/11_refine.ipynb #6ca6c0b5
 def model_batch(models:list, b_iso:float=0.5)->ModelBatch:
     "Pad models (of one group) into a `ModelBatch`; B starts at each model's own value or `b_iso`."
     els = sorted({s.element for m in models for s in m.sites}, key=lambda e: -atomic_number(e))
@@ -221,6 +224,9 @@ def _maxima(rho:np.ndarray, n_max:int)->np.ndarray:
         off[:, d] = np.clip(np.where(curv < 0, 0.5*(fm - fp)/np.where(curv < 0, curv, -1), 0), -0.5, 0.5)
     return ((pk + off)/N) % 1.0
 
+
+
+# %% ../nbs/11_refine.ipynb #0ed166bb
 def density_orbits(rho,                 # (N1, N2, N3) density on the group's origin, e/Å³
                    group, lattice,      # the space group and the cell
                    n_max:int=40,        # maxima considered
@@ -328,9 +334,15 @@ class Refinement:
     data: PowderData
     def structure(self)->Structure: return model_structure(self.model)
 
+
+
+# %% ../nbs/11_refine.ipynb #ba561589
 def _site_names(model:Model)->list:
     return [f"{s.element}{i + 1}.{'xyz'[j]}" for i, s in enumerate(model.sites) for j in s.free]
 
+
+
+# %% ../nbs/11_refine.ipynb #0f9e937c
 def rietveld(data:PowderData,          # the measured pattern
              model:Model,              # the start: group, cell, sites, B's
              profile:dict,             # start of the profile parameters (e.g. the Pawley fit's)
@@ -404,6 +416,9 @@ def _grid_F2(rho:torch.Tensor, lattice):
         return out
     return f
 
+
+
+# %% ../nbs/11_refine.ipynb #98145a50
 def complete_structure(data:PowderData, ex:Extraction, # the pattern and its decomposition (cell, profile)
                        formula,                        # the formula unit ('Al2O3')
                        density:torch.Tensor,           # (N, N, N) start density (the network's mean), any origin and scale
@@ -466,6 +481,9 @@ def complete_structure(data:PowderData, ex:Extraction, # the pattern and its dec
     dc = dcs.get((best.model.group.number, best.z)) if best else None
     return Completion(best, tried, refined, dc if dc is not None else next(iter(dcs.values()), None), msgs)
 
+
+
+# %% ../nbs/11_refine.ipynb #f8e22c72
 def raise_symmetry(ref:Refinement, data:PowderData, ex:Extraction, symprec:float=0.05)->Refinement|None:
     "If the refined structure has more symmetry than its group (spglib, `symprec` Å), the structure refined in that group when it fits as well."
     from pymatgen.symmetry.analyzer import SpacegroupAnalyzer
