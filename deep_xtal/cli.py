@@ -29,6 +29,70 @@ def _debye_waller_arg(values:list|None):
         except ValueError: raise PatternError(f"--debye-waller {v!r} must look like Na=1.2 (element=B in Å²)") from None
     return out
 
+# %% ../nbs/15_cli.ipynb #05ce8c76
+def _write_csv(path:Path, records:list, kind:str):
+    with open(path, 'w', newline='') as f:
+        w = csv.writer(f)
+        if kind == 'profile':
+            xk = 'profile_q' if records and 'profile_q' in records[0] else 'profile_two_theta'
+            w.writerow(['name', 'formula', 'q' if xk == 'profile_q' else 'two_theta', 'intensity'])
+            for r in records: w.writerows([r['name'], r['formula'], x, y] for x, y in zip(r[xk], r['profile_intensity']))
+        elif kind == 'bins':
+            w.writerow(['name', 'formula', 'bin', 'value'])
+            for r in records: w.writerows([r['name'], r['formula'], i, v] for i, v in enumerate(r['binned']))
+        else:
+            w.writerow(['name', 'formula', 'two_theta', 'd_spacing', 'intensity', 'h', 'k', 'l', 'multiplicity'])
+            for r in records:
+                w.writerows([r['name'], r['formula'], t, d, i, *h, m] for t, d, i, h, m in
+                            zip(r['two_theta'], r['d_spacing'], r['intensity'], r['hkl'], r['multiplicity']))
+
+# %% ../nbs/15_cli.ipynb #8b7729ed
+def _summary(records:list)->str:
+    rows = []
+    for r in records:
+        top = sorted(zip(r['intensity'], r['two_theta'], r['hkl']), reverse=True)[:3]
+        strongest = ', '.join(f"{tt:.3f}° ({''.join(str(v) for v in h)}) {i:.1f}" for i, tt, h in top)
+        rows.append(f"{r['name']:<20} {r['formula']:<12} {len(r['two_theta']):>5} lines   strongest: {strongest}")
+    return '\n'.join(rows)
+
+# %% ../nbs/15_cli.ipynb #b4691be1
+def _inputs(a)->list:
+    "Structure files plus bundled examples named with --example."
+    inputs = list(a.structures)
+    for ex in a.example:
+        path = EXAMPLE_DIR/f'{ex}.cif'
+        if not path.exists(): raise StructureError(f"--example {ex}: no such bundled structure; choose from {', '.join(sorted(p.stem for p in EXAMPLE_DIR.glob('*.cif')))}")
+        inputs.append(path)
+    if not inputs: raise DeepXtalError('no structures given: name STRUCTURE_FILEs or use --example NaCl')
+    return inputs
+
+# %% ../nbs/15_cli.ipynb #0d51cd2a
+def simulate_command(a)->int:
+    "Run `deep_xtal simulate` from parsed arguments; returns the exit status."
+    inputs = _inputs(a)
+    if a.out and Path(a.out).suffix.lower() not in ('.json', '.csv'): raise DeepXtalError(f"--out {a.out}: the file must end in .json or .csv")
+    if a.bins is not None and a.bins < 1: raise PatternError(f"--bins {a.bins}: the number of bins must be positive")
+    profile = None
+    if a.profile:
+        U, V, W = a.caglioti
+        profile = dict(step=a.step, U=U, V=V, W=W, crystallite_size=a.size, zero_shift=a.zero_shift, background=a.background,
+                       poisson_counts=a.poisson, gaussian_sigma=a.noise, kalpha2=False if a.no_kalpha2 else True if a.kalpha2 else 'auto')
+        if a.q_range: profile['q_range'] = a.q_range
+        if a.poisson or a.noise:
+            import torch
+            profile['generator'] = torch.Generator(device=a.device).manual_seed(a.seed)
+    res = simulate(inputs, a.wavelength, tuple(a.two_theta), a.form_factors, _debye_waller_arg(a.debye_waller),
+                   conventional=not a.as_given, dtype=a.dtype, device=a.device, bins=a.bins, profile=profile)
+    for msg in res.errors.values(): print(f"deep_xtal: skipped {msg}", file=sys.stderr)
+    if a.out:
+        out = Path(a.out)
+        if out.suffix.lower() == '.json': out.write_text(json.dumps(res.records))
+        else: _write_csv(out, res.records, 'profile' if a.profile else 'bins' if a.bins else 'lines')
+        print(f"wrote {len(res.records)} pattern(s) to {out}")
+    elif res.records: print(_summary(res.records))
+    return 1 if res.errors else 0
+
+# %% ../nbs/15_cli.ipynb #170a47fa
 def _simulate_parser(sub):
     p = sub.add_parser('simulate', help='powder X-ray diffraction patterns of structure files',
                        description='Simulate powder X-ray diffraction patterns (stick lines, binned or continuous).')
@@ -60,66 +124,6 @@ def _simulate_parser(sub):
     p.add_argument('--out', metavar='FILE', help='output .json or .csv (default: print a summary)')
     p.set_defaults(func=simulate_command)
     return p
-
-# %% ../nbs/15_cli.ipynb #2cc51c79
-def _write_csv(path:Path, records:list, kind:str):
-    with open(path, 'w', newline='') as f:
-        w = csv.writer(f)
-        if kind == 'profile':
-            xk = 'profile_q' if records and 'profile_q' in records[0] else 'profile_two_theta'
-            w.writerow(['name', 'formula', 'q' if xk == 'profile_q' else 'two_theta', 'intensity'])
-            for r in records: w.writerows([r['name'], r['formula'], x, y] for x, y in zip(r[xk], r['profile_intensity']))
-        elif kind == 'bins':
-            w.writerow(['name', 'formula', 'bin', 'value'])
-            for r in records: w.writerows([r['name'], r['formula'], i, v] for i, v in enumerate(r['binned']))
-        else:
-            w.writerow(['name', 'formula', 'two_theta', 'd_spacing', 'intensity', 'h', 'k', 'l', 'multiplicity'])
-            for r in records:
-                w.writerows([r['name'], r['formula'], t, d, i, *h, m] for t, d, i, h, m in
-                            zip(r['two_theta'], r['d_spacing'], r['intensity'], r['hkl'], r['multiplicity']))
-
-def _summary(records:list)->str:
-    rows = []
-    for r in records:
-        top = sorted(zip(r['intensity'], r['two_theta'], r['hkl']), reverse=True)[:3]
-        strongest = ', '.join(f"{tt:.3f}° ({''.join(str(v) for v in h)}) {i:.1f}" for i, tt, h in top)
-        rows.append(f"{r['name']:<20} {r['formula']:<12} {len(r['two_theta']):>5} lines   strongest: {strongest}")
-    return '\n'.join(rows)
-
-def _inputs(a)->list:
-    "Structure files plus bundled examples named with --example."
-    inputs = list(a.structures)
-    for ex in a.example:
-        path = EXAMPLE_DIR/f'{ex}.cif'
-        if not path.exists(): raise StructureError(f"--example {ex}: no such bundled structure; choose from {', '.join(sorted(p.stem for p in EXAMPLE_DIR.glob('*.cif')))}")
-        inputs.append(path)
-    if not inputs: raise DeepXtalError('no structures given: name STRUCTURE_FILEs or use --example NaCl')
-    return inputs
-
-def simulate_command(a)->int:
-    "Run `deep_xtal simulate` from parsed arguments; returns the exit status."
-    inputs = _inputs(a)
-    if a.out and Path(a.out).suffix.lower() not in ('.json', '.csv'): raise DeepXtalError(f"--out {a.out}: the file must end in .json or .csv")
-    if a.bins is not None and a.bins < 1: raise PatternError(f"--bins {a.bins}: the number of bins must be positive")
-    profile = None
-    if a.profile:
-        U, V, W = a.caglioti
-        profile = dict(step=a.step, U=U, V=V, W=W, crystallite_size=a.size, zero_shift=a.zero_shift, background=a.background,
-                       poisson_counts=a.poisson, gaussian_sigma=a.noise, kalpha2=False if a.no_kalpha2 else True if a.kalpha2 else 'auto')
-        if a.q_range: profile['q_range'] = a.q_range
-        if a.poisson or a.noise:
-            import torch
-            profile['generator'] = torch.Generator(device=a.device).manual_seed(a.seed)
-    res = simulate(inputs, a.wavelength, tuple(a.two_theta), a.form_factors, _debye_waller_arg(a.debye_waller),
-                   conventional=not a.as_given, dtype=a.dtype, device=a.device, bins=a.bins, profile=profile)
-    for msg in res.errors.values(): print(f"deep_xtal: skipped {msg}", file=sys.stderr)
-    if a.out:
-        out = Path(a.out)
-        if out.suffix.lower() == '.json': out.write_text(json.dumps(res.records))
-        else: _write_csv(out, res.records, 'profile' if a.profile else 'bins' if a.bins else 'lines')
-        print(f"wrote {len(res.records)} pattern(s) to {out}")
-    elif res.records: print(_summary(res.records))
-    return 1 if res.errors else 0
 
 # %% ../nbs/15_cli.ipynb #50c368c1
 def _density_parser(sub):
@@ -254,6 +258,39 @@ def eval_command(a)->int:
     return 0
 
 # %% ../nbs/15_cli.ipynb #d4eeffa7
+def _print_report(rep:dict, out:Path):
+    "The headline of a solve report."
+    d = rep['density']
+    print(f"density: {d['grid'][0]}³ grid, mean {d['mean_of_mean']:.3f} e/Å³, mean uncertainty (std) {d['mean_std']:.3f} e/Å³")
+    if rep.get('closure'): print(f"closure: Rwp {rep['closure']['rwp_best']:.3f} (best of {len(rep['closure']['rwp_samples'])} samples)")
+    st = rep.get('structure')
+    if st:
+        cell = ' '.join(f'{v:.5f}' for v in st['cell'][:3])
+        print(f"structure: {st['formula']} in {st['space_group']} (Z = {st['z']}), a b c = {cell} Å; Rietveld Rwp {st['rwp']:.4f}, "
+              f"GoF {st['gof']:.2f} → {out/'structure.cif'}")
+    elif rep.get('atoms'): print(f"atoms: {rep['atoms']['formula']} → {out/'atoms.cif'}")
+    c = rep.get('comparison')
+    if c:
+        print(f"vs {c['reference']}: paper SSIM {c['paper']['ssim']:.3f} / PSNR {c['paper']['psnr']:.1f} dB; strict mean SSIM "
+              f"{c['strict']['mean']['ssim']:.3f}, best {c['strict']['best']['ssim']:.3f}; constant baseline {c['constant_ssim']:.3f}"
+              + (f"; atoms matched: {c['atoms']['matched']}" if 'atoms' in c else ''))
+        if c.get('refined'): print(f"refined structure vs {c['reference']}: SSIM {c['refined']['paper']['ssim']:.4f}, matched: {c['refined']['matched']}")
+    for w in rep.get('warnings', []): print(f"warning: {w}")
+
+# %% ../nbs/15_cli.ipynb #a993f36e
+def solve_command(a)->int:
+    "Run `deep_xtal solve`; returns the exit status."
+    from deep_xtal.solve import solve
+    from deep_xtal.viz import write_outputs
+    out = Path(a.out) if a.out else Path(f"{Path(a.pattern).stem}_solved")
+    sol = solve(a.pattern, a.formula, a.wavelength, a.cell, a.cif, a.reference, a.checkpoint, a.samples, a.grid, a.seed,
+                not a.no_background, a.kalpha2, a.axis, a.device, space_group=a.space_group, z=a.z, refine=not a.no_refine)
+    rep = write_outputs(sol, out, html=not a.no_html)
+    _print_report(rep, out)
+    print(f"wrote {len(rep['files'])} files to {out}/ (open view.html, or: deep_xtal view {out})")
+    return 0
+
+# %% ../nbs/15_cli.ipynb #cb139a83
 def _solve_parser(sub):
     p = sub.add_parser('solve', help='electron density from a measured powder pattern and a formula',
                        description='Read a measured powder pattern, infer the electron density (mean, uncertainty, best sample) with '
@@ -282,45 +319,7 @@ def _solve_parser(sub):
     p.set_defaults(func=solve_command)
     return p
 
-def _print_report(rep:dict, out:Path):
-    "The headline of a solve report."
-    d = rep['density']
-    print(f"density: {d['grid'][0]}³ grid, mean {d['mean_of_mean']:.3f} e/Å³, mean uncertainty (std) {d['mean_std']:.3f} e/Å³")
-    if rep.get('closure'): print(f"closure: Rwp {rep['closure']['rwp_best']:.3f} (best of {len(rep['closure']['rwp_samples'])} samples)")
-    st = rep.get('structure')
-    if st:
-        cell = ' '.join(f'{v:.5f}' for v in st['cell'][:3])
-        print(f"structure: {st['formula']} in {st['space_group']} (Z = {st['z']}), a b c = {cell} Å; Rietveld Rwp {st['rwp']:.4f}, "
-              f"GoF {st['gof']:.2f} → {out/'structure.cif'}")
-    elif rep.get('atoms'): print(f"atoms: {rep['atoms']['formula']} → {out/'atoms.cif'}")
-    c = rep.get('comparison')
-    if c:
-        print(f"vs {c['reference']}: paper SSIM {c['paper']['ssim']:.3f} / PSNR {c['paper']['psnr']:.1f} dB; strict mean SSIM "
-              f"{c['strict']['mean']['ssim']:.3f}, best {c['strict']['best']['ssim']:.3f}; constant baseline {c['constant_ssim']:.3f}"
-              + (f"; atoms matched: {c['atoms']['matched']}" if 'atoms' in c else ''))
-        if c.get('refined'): print(f"refined structure vs {c['reference']}: SSIM {c['refined']['paper']['ssim']:.4f}, matched: {c['refined']['matched']}")
-    for w in rep.get('warnings', []): print(f"warning: {w}")
-
-def solve_command(a)->int:
-    "Run `deep_xtal solve`; returns the exit status."
-    from deep_xtal.solve import solve
-    from deep_xtal.viz import write_outputs
-    out = Path(a.out) if a.out else Path(f"{Path(a.pattern).stem}_solved")
-    sol = solve(a.pattern, a.formula, a.wavelength, a.cell, a.cif, a.reference, a.checkpoint, a.samples, a.grid, a.seed,
-                not a.no_background, a.kalpha2, a.axis, a.device, space_group=a.space_group, z=a.z, refine=not a.no_refine)
-    rep = write_outputs(sol, out, html=not a.no_html)
-    _print_report(rep, out)
-    print(f"wrote {len(rep['files'])} files to {out}/ (open view.html, or: deep_xtal view {out})")
-    return 0
-
-def _demo_parser(sub):
-    p = sub.add_parser('demo', help='solve the bundled example (NaCl, simulated Cu Kα pattern) with the bundled model',
-                       description='Run `solve` on the bundled NaCl example pattern and write every output.')
-    p.add_argument('--out', default='deep_xtal_demo', metavar='DIR', help='output folder (default: deep_xtal_demo)')
-    p.add_argument('--samples', type=int, default=16)
-    p.set_defaults(func=demo_command)
-    return p
-
+# %% ../nbs/15_cli.ipynb #d90697ff
 def demo_command(a)->int:
     "Run `deep_xtal demo`; returns the exit status."
     from deep_xtal.solve import DEMO_PATTERN
@@ -331,15 +330,15 @@ def demo_command(a)->int:
     print(f"wrote {len(rep['files'])} files to {a.out}/ — open {Path(a.out)/'view.html'} for the 3-D view")
     return 0
 
-def _view_parser(sub):
-    p = sub.add_parser('view', help="open a solve result's offline 3-D view",
-                       description="Open RESULT_DIR/view.html in the web browser, or render it to a PNG with headless Chromium.")
-    p.add_argument('result', metavar='RESULT_DIR')
-    p.add_argument('--png', metavar='FILE', help='render a screenshot instead of opening a browser')
-    p.add_argument('--no-browser', action='store_true', help='only print the path and the headline')
-    p.set_defaults(func=view_command)
+def _demo_parser(sub):
+    p = sub.add_parser('demo', help='solve the bundled example (NaCl, simulated Cu Kα pattern) with the bundled model',
+                       description='Run `solve` on the bundled NaCl example pattern and write every output.')
+    p.add_argument('--out', default='deep_xtal_demo', metavar='DIR', help='output folder (default: deep_xtal_demo)')
+    p.add_argument('--samples', type=int, default=16)
+    p.set_defaults(func=demo_command)
     return p
 
+# %% ../nbs/15_cli.ipynb #9bb1febd
 def view_command(a)->int:
     "Run `deep_xtal view`; returns the exit status."
     d = Path(a.result)
@@ -357,6 +356,15 @@ def view_command(a)->int:
         if not webbrowser.open(page.resolve().as_uri()): print(f"no web browser found; open {page.resolve()} yourself")
     print(f"view: {page.resolve()}")
     return 0
+
+def _view_parser(sub):
+    p = sub.add_parser('view', help="open a solve result's offline 3-D view",
+                       description="Open RESULT_DIR/view.html in the web browser, or render it to a PNG with headless Chromium.")
+    p.add_argument('result', metavar='RESULT_DIR')
+    p.add_argument('--png', metavar='FILE', help='render a screenshot instead of opening a browser')
+    p.add_argument('--no-browser', action='store_true', help='only print the path and the headline')
+    p.set_defaults(func=view_command)
+    return p
 
 # %% ../nbs/15_cli.ipynb #2b993a17
 def main(argv:list|None=None)->int:

@@ -249,7 +249,9 @@ def fit_profile(data:PowderData,       # the measured pattern
             J[:, k] = (-sw*dv).numpy()
         return J
     x0 = np.clip(np.asarray(x0, dtype=np.float64), np.asarray(lower) + 1e-12, np.asarray(upper) - 1e-12)
-    res = least_squares(resid, x0, jac=jac, bounds=(lower, upper), x_scale='jac', max_nfev=max_nfev, method='trf') if len(x0) else None
+    from threadpoolctl import threadpool_limits
+    with threadpool_limits(1, 'blas'):                               # small dense algebra: threads only wait on each other
+        res = least_squares(resid, x0, jac=jac, bounds=(lower, upper), x_scale='jac', max_nfev=max_nfev, method='trf') if len(x0) else None
     x = torch.as_tensor(res.x if res is not None else x0, dtype=torch.float64)
     A, C, yc, beta, Minv = solve(x.numpy())
     return x, yc, beta, Minv, res

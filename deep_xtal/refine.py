@@ -232,6 +232,7 @@ def density_orbits(rho,                 # (N1, N2, N3) density on the group's or
                    n_max:int=40,        # maxima considered
                    tol:float=0.35,      # distance within which a maximum is put on a special position, Å
                    n_line:int=48,       # points along the line (and per side of the plane) of a position with 1 (2) free coordinates
+                   samples:int=12,      # evenly spaced trial points on every such line (a third of it per side of a plane)
                   )->list:              # [Orbit], highest first
     "The orbits a density suggests: its maxima on Wyckoff positions, and every special position without free coordinates."
     rho = np.asarray(torch.as_tensor(rho).detach().double())
@@ -250,10 +251,19 @@ def density_orbits(rho,                 # (N1, N2, N3) density on the group's or
     for w in wyckoff_positions(group):
         if w.dof == 0 and not known(w.positions(np.zeros(3))[:1]):
             orbits.append(Orbit(w, np.zeros(3), float(_interp(rho, w.positions(np.zeros(3))[:1])[0])))
-        elif w.dof in (1, 2):                                          # maxima along a line or on a plane of the position
-            for u in _subspace_maxima(rho, w, n_line):
+        elif w.dof in (1, 2):                                          # maxima along a line or on a plane of the position,
+            for u in _subspace_maxima(rho, w, n_line) + _subspace_grid(w, samples):   # and a coarse grid of it
                 if not known(w.positions(u)[:1]): orbits.append(Orbit(w, u, float(_interp(rho, w.positions(u)[:1])[0])))
     return sorted(orbits, key=lambda o: -o.height)
+
+def _subspace_grid(w:WyckoffPosition, samples:int)->list:
+    "Evenly spaced free coordinates on a position's line (`samples` points) or plane (samples/3 per side)."
+    free = [j for j in range(3) if np.abs(w.rotations[0][:, j]).sum() > 0]
+    m = samples if w.dof == 1 else max(2, samples//3)
+    out = []
+    for c in itertools.product(*[(np.arange(m) + 0.5)/m]*len(free)):
+        u = np.zeros(3); u[free] = c; out.append(u)
+    return out
 
 def _subspace_maxima(rho:np.ndarray, w:WyckoffPosition, n:int, top:int=3)->list:
     "Free coordinates u of the `top` highest maxima of the density along a position's line (dof 1) or plane (dof 2)."
@@ -284,7 +294,7 @@ def _orbit_distances(orbits:list, lattice)->np.ndarray:
 def candidate_models(orbits:list,           # from `density_orbits`, highest first
                      counts:dict,           # atoms per cell of each element (`extract.cell_composition`)
                      group, cell,           # the group and the cell (a b c α β γ)
-                     max_models:int=64,     # models kept, best score first
+                     max_models:int=512,    # models kept, best score first
                      min_distance:float=0.8,# no two orbits closer than this, Å
                      budget:int=200000,     # search steps
                     )->list:                # [(score, Model)]
@@ -425,7 +435,8 @@ def complete_structure(data:PowderData, ex:Extraction, # the pattern and its dec
                        groups:list,                    # candidate space groups, most likely first
                        z_values:list|None=None,        # candidate formula units per cell; None: the two likeliest for each group
                                                        #   (10_extract's `formula_units` with the group's centring)
-                       max_models:int=64, screen_steps:int=200, n_refine:int=3,
+                       max_models:int=64,              # models screened per group and Z (the best of up to `max_candidates` by Rwp)
+                       max_candidates:int=1024, screen_steps:int=200, n_refine:int=3,
                        progress=None,                  # called with one line per stage
                       )->Completion:
     "Atoms and a refined structure from a pattern, its decomposition, a formula and a start density."
@@ -442,9 +453,13 @@ def complete_structure(data:PowderData, ex:Extraction, # the pattern and its dec
             n_e = sum(n*atomic_number(e) for e, n in counts.items())
             if any(abs(n - round(n)) > 1e-6 for n in counts.values()): msgs.append(f"Z = {z}: {counts} is not whole atoms"); continue
             dc = data_consistent_density(density, obs, ex.cell, n_e)
-            cands = candidate_models(density_orbits(dc['density'], g, ex.cell), counts, g, ex.cell, max_models)
+            cands = candidate_models(density_orbits(dc['density'], g, ex.cell), counts, g, ex.cell, max_candidates)
             if not cands:
                 msgs.append(f"{g.symbol}, Z = {z}: no set of its Wyckoff positions holds {Composition(counts).formula}"); continue
+            if len(cands) > max_models:                               # rank all by their Rwp as they stand; keep the prior's best too
+                r0 = screen(model_batch([m for _, m in cands]), ps, steps=0)
+                keep = sorted(set(torch.argsort(r0)[:max_models - max_models//4].tolist()) | set(range(max_models//4)))
+                cands = [cands[i] for i in keep]
             mb = model_batch([m for _, m in cands])
             r = screen(mb, ps, screen_steps)
             dcs[(g.number, z)] = dc

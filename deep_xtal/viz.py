@@ -6,6 +6,7 @@
 from __future__ import annotations
 import base64, html, importlib.resources, itertools, json, os, shutil, subprocess, tempfile
 from pathlib import Path
+from fastcore.basics import patch
 import numpy as np
 import torch
 import matplotlib
@@ -59,6 +60,7 @@ def _display_grid(rho:np.ndarray, reps, floor:float)->tuple:
     g = rho[np.ix_(*[np.arange(r*n + 1) % n for r, n in zip(reps, rho.shape)])]
     return np.pad(g, 1, constant_values=floor), -1
 
+# %% ../nbs/14_viz.ipynb #a43853ee
 def _cell_images(structure:Structure, reps, tol:float=1e-3)->list:
     "(symbol, Cartesian Å) of every periodic image of every atom inside the `reps` cells or on their faces."
     out, L = [], structure.lattice.matrix
@@ -73,11 +75,13 @@ def _xyz(atoms:list)->str:
     "XYZ-format text of (symbol, Cartesian Å) pairs."
     return f"{len(atoms)}\ndeep_xtal atoms\n" + ''.join(f"{s} {x:.6f} {y:.6f} {z:.6f}\n" for s, (x, y, z) in atoms)
 
+# %% ../nbs/14_viz.ipynb #3f26cfd5
 def _cell_edges(L:np.ndarray)->list:
     "The twelve edges of the cell spanned by the rows of L, as (start, end) Cartesian pairs in Å."
     corners = {c: np.array(c) @ L for c in itertools.product((0, 1), repeat=3)}
     return [(corners[a], corners[b]) for a in corners for b in corners if a < b and sum(abs(np.subtract(a, b))) == 1]
 
+# %% ../nbs/14_viz.ipynb #fb514516
 def _per_level(value, n:int, name:str)->list:
     "A setting given once or once per iso level."
     vals = [value]*n if isinstance(value, (str, int, float)) else list(value)
@@ -91,6 +95,7 @@ def _supercell(supercell)->tuple:
 
 def _xyz_spec(v)->dict: return dict(zip('xyz', map(float, v)))
 
+# %% ../nbs/14_viz.ipynb #6874e7e1
 def density_view(density,                       # (n1, n2, n3) density, e/Å³, on the fractional grid
                  lattice,                       # (3, 3) lattice rows in Å, or a pymatgen Lattice/Structure
                  structure:Structure|None=None, # atoms to overlay (same lattice)
@@ -162,6 +167,7 @@ def _check_axis(axis)->int:
     if axis not in (0, 1, 2): raise DeepXtalError(f"axis must be 0, 1 or 2 (planes of constant a, b or c), got {axis!r}")
     return axis
 
+# %% ../nbs/14_viz.ipynb #d346fc06
 def _plane_mesh(shape:tuple, L:np.ndarray|None, axis:int)->tuple:
     "Pixel-corner coordinates (X, Y) of a slice normal to `axis`, and the axis labels: fractional, or Å in the plane."
     i, j = [d for d in range(3) if d != axis]
@@ -175,10 +181,12 @@ def _plane_mesh(shape:tuple, L:np.ndarray|None, axis:int)->tuple:
     e2 /= np.linalg.norm(e2)
     return U*np.linalg.norm(a) + W*(b @ e1), W*(b @ e2), f'Å along {_AXES[i]}', f'Å, {_AXES[i]}{_AXES[j]} plane'
 
+# %% ../nbs/14_viz.ipynb #23573b7c
 def _norm(vmin:float, vmax:float, log:bool):
     if log: return mcolors.LogNorm(vmin=max(vmin, vmax*1e-3), vmax=vmax)
     return mcolors.Normalize(vmin=vmin, vmax=vmax)
 
+# %% ../nbs/14_viz.ipynb #a9caf815
 def plot_slices(density,                     # (n1, n2, n3) density, e/Å³
                 lattice=None,                # lattice rows in Å (or Lattice/Structure): true-shape planes; None: fractional axes
                 axis:int=2,                  # planes of constant a (0), b (1) or c (2)
@@ -241,6 +249,7 @@ def _contiguous(mask:np.ndarray)->list:
     edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
     return list(zip(edges[::2], edges[1::2]))
 
+# %% ../nbs/14_viz.ipynb #6af1bc5c
 def plot_pattern(x,                          # (n,) 2θ in degrees or Q in Å⁻¹
                  observed,                   # (n,) observed intensities
                  calculated=None,            # (n,) calculated intensities (scaled to `observed` by least squares)
@@ -344,28 +353,33 @@ class DensityExplorer:
     axis = property(lambda self: self.axis_dropdown.value, doc="slice axis: 0, 1, 2 for planes of constant a, b, c")
     position = property(lambda self: self.position_slider.value, doc="fractional coordinate of the slice")
 
-    def update_view(self, change=None):
-        "Redraw the 3-D view for the current sample and level."
-        self.view = density_view(self.samples[self.sample], self.lattice, self.structure, level=self.level, **self.view_kwargs)
-        with self.view_out:
-            clear_output(wait=True)
-            self.view.show()
-
-    def update_slice(self, change=None):
-        "Redraw the slice map for the current sample, axis and position."
-        self.plane = np.take(self.samples[self.sample], _slice_index(self.position, self.samples.shape[1 + self.axis]), axis=self.axis)
-        self.fig = plot_slices(self.samples[self.sample], self.lattice, axis=self.axis, positions=(self.position,),
-                               vmin=self.vmin, vmax=self.vmax, panel_size=4, title=f'sample {self.sample}')
-        with self.slice_out:
-            clear_output(wait=True)
-            display(self.fig)
-
-    def update_all(self, change=None):
-        "Redraw both views."
-        self.update_view(); self.update_slice()
-
     def _ipython_display_(self): display(self.ui)
 
+# %% ../nbs/14_viz.ipynb #da054f13
+@patch
+def update_view(self:DensityExplorer, change=None):
+    "Redraw the 3-D view for the current sample and level."
+    self.view = density_view(self.samples[self.sample], self.lattice, self.structure, level=self.level, **self.view_kwargs)
+    with self.view_out:
+        clear_output(wait=True)
+        self.view.show()
+
+@patch
+def update_slice(self:DensityExplorer, change=None):
+    "Redraw the slice map for the current sample, axis and position."
+    self.plane = np.take(self.samples[self.sample], _slice_index(self.position, self.samples.shape[1 + self.axis]), axis=self.axis)
+    self.fig = plot_slices(self.samples[self.sample], self.lattice, axis=self.axis, positions=(self.position,),
+                           vmin=self.vmin, vmax=self.vmax, panel_size=4, title=f'sample {self.sample}')
+    with self.slice_out:
+        clear_output(wait=True)
+        display(self.fig)
+
+@patch
+def update_all(self:DensityExplorer, change=None):
+    "Redraw both views."
+    self.update_view(); self.update_slice()
+
+# %% ../nbs/14_viz.ipynb #f9c0c682
 def explorer(densities,                      # (S, n1, n2, n3) samples or one (n1, n2, n3) density, e/Å³
              lattice,                        # (3, 3) lattice rows in Å, or a pymatgen Lattice/Structure
              structure:Structure|None=None,  # atoms to overlay
@@ -386,6 +400,7 @@ def find_chromium()->str|None:
         if c and shutil.which(c): return shutil.which(c)
     return None
 
+# %% ../nbs/14_viz.ipynb #9897e874
 def render_png(html_path:str|Path,     # the page to render
                png_path:str|Path,      # the screenshot to write
                width:int=800, height:int=600, # window size, pixels
@@ -408,6 +423,7 @@ def render_png(html_path:str|Path,     # the page to render
         raise DeepXtalError(f"{browser} wrote no screenshot of {html_path.name} (exit {r.returncode}): {r.stderr.strip()[-500:]}")
     return png_path
 
+# %% ../nbs/14_viz.ipynb #309d4346
 def image_coverage(png,                  # a PNG path, or an (h, w, 3|4) image array (floats in [0, 1] or uint8)
                    color='#3070d0',      # the isosurface colour whose hue to look for
                    hue_tol:float=0.05,   # hue tolerance, turns of the colour wheel
@@ -438,6 +454,7 @@ def _density_files(sol:Solution, save):
         from pymatgen.io.cif import CifWriter
         save('atoms.cif', lambda p: CifWriter(sol.atoms).write_file(str(p)))
 
+# %% ../nbs/14_viz.ipynb #c1af3fe1
 def _structure_files(sol:Solution, save):
     "The refined structure: CIF, its procrystal density, the data-consistent and difference maps (.npy, .cube), fit.png."
     r, n = sol.refinement, sol.settings.get('grid', 50)
@@ -452,6 +469,7 @@ def _structure_files(sol:Solution, save):
         save(f'{nm}.cube', lambda p, a=arr, nm=nm: p.write_text(cube_text(a, st.lattice, st, f'deep_xtal {nm}, e/bohr^3')))
     save('fit.png', lambda p: plot_fit(r, title=f"{sol.pattern.source}: Rietveld fit of {st.composition.reduced_formula} ({r.model.group.symbol})").savefig(p, dpi=110))
 
+# %% ../nbs/14_viz.ipynb #f77c577d
 def write_outputs(sol:Solution,        # from `solve`
                   out:str|Path,        # output folder (created)
                   html:bool=True,      # also write the 3-D view (about 2.5 MB with the inlined 3Dmol.js)
