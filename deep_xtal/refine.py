@@ -13,16 +13,17 @@ from .core import *
 from .structures import as_lattice, batch_structures
 from .pxrd import form_factor_table, lorentz_polarization
 from .cmed import DEFAULT_B_ISO, procrystal_density
-from .symmetry import (space_group, wyckoff_positions, locate_wyckoff, unique_reflections, laue_rotations,
+from .symmetry import (space_group, standard_setting, wyckoff_positions, locate_wyckoff, unique_reflections, laue_rotations,
                                 cell_from_free, free_from_cell, lattice_parameters, WyckoffPosition)
 from .extract import (PowderData, Extraction, profile_matrix, inverse_d2, chebyshev_basis, fit_profile,
                                parameter_esds, figures_of_merit, solve_linear, PROFILE_PARAMS, _BOUNDS, cell_composition)
 
 # %% auto #0
 __all__ = ['Site', 'Model', 'model_structure', 'model_from_structure', 'ModelBatch', 'model_batch', 'form_factor_table_at',
-           'batch_intensities', 'PatternSystem', 'pattern_system', 'screen', 'Orbit', 'density_orbits',
-           'candidate_models', 'Refinement', 'rietveld', 'Completion', 'complete_structure', 'raise_symmetry',
-           'refined_density', 'difference_map', 'model_cif']
+           'batch_intensities', 'PatternSystem', 'pattern_system', 'inversion_at_origin', 'orbit_representatives',
+           'AtomTable', 'atom_table', 'powder_intensities', 'screen', 'Orbit', 'density_orbits', 'candidate_models',
+           'Refinement', 'rietveld', 'Completion', 'complete_structure', 'raise_symmetry', 'refined_density',
+           'difference_map', 'model_cif']
 
 # %% ../nbs/11_refine.ipynb #7618f47f
 @dataclass
@@ -59,7 +60,7 @@ def model_structure(model:Model)->Structure:
     return Structure(Lattice.from_parameters(*model.cell), species, np.concatenate(coords))
 
 def model_from_structure(structure:Structure, group, tol:float=0.1)->Model:
-    "The sites of a structure of `group` (given in the group's conventional standard cell)."
+    "The sites of a structure of `group`, given in the group's standard setting (`standard_setting`); `DeepXtalError` otherwise."
     g = space_group(group)
     done, sites = np.zeros(len(structure), bool), []
     for i, site in enumerate(structure):
@@ -70,7 +71,12 @@ def model_from_structure(structure:Structure, group, tol:float=0.1)->Model:
         d = structure.frac_coords[:, None] - pos[None]
         done |= (np.linalg.norm((d - np.round(d)) @ structure.lattice.matrix, axis=-1) < tol).any(1)
         sites.append(s)
-    return Model(g, tuple(structure.lattice.parameters), sites)
+    model = Model(g, tuple(structure.lattice.parameters), sites)
+    n = sum(s.wyckoff.multiplicity for s in sites)
+    if n != len(structure):
+        raise DeepXtalError(f"model_from_structure: the sites found generate {n} atoms under {g.symbol}, but the structure has {len(structure)}; "
+                            f"it is not in the standard setting of {g.symbol} (or not of that group): use 09_symmetry's standard_setting(structure)")
+    return model
 
 # %% ../nbs/11_refine.ipynb #2a54a23a
 @dataclass
@@ -164,24 +170,142 @@ def pattern_system(data:PowderData, ex:Extraction, group)->PatternSystem:
                          Pp.T @ (w[:, None]*Pp), Pp.T @ (w*yp), float(yp @ (w*yp)), float((w*y*y).sum()), P)
 
 # %% ../nbs/11_refine.ipynb #a8402747
+def inversion_at_origin(group)->bool:
+    "Whether the group (anything `space_group` takes) contains the inversion x ↦ −x itself (not only with a translation)."
+    g = space_group(group)
+    inv = (g.rotations == -np.eye(3, dtype=int)).all((1, 2))
+    return bool(any(np.abs(t - np.round(t)).max() < 1e-6 for t in g.translations[inv]))
+
+def _coset_key(R:np.ndarray, t:np.ndarray)->np.ndarray:
+    "(n,) integer keys of maps x ↦ R x + t, (n, 3, 3) and (n, 3): equal exactly for maps equal modulo lattice translations."
+    tq = np.round(np.asarray(t)*24).astype(np.int64) % 24                 # Wyckoff translations are multiples of 1/24
+    Rq = np.round(np.asarray(R)).astype(np.int64).reshape(len(R), 9) + 1   # entries of a Wyckoff map are −1, 0 or 1
+    return np.concatenate([Rq, tq], 1) @ (np.int64(24)**np.arange(12, dtype=np.int64))
+
+_REPRESENTATIVES = {}
+def orbit_representatives(w:WyckoffPosition, # an orbit of the group
+                          group,             # its space group (anything `space_group` takes)
+                         )->tuple:           # (index (r,) of representative copies, weight (r,) copies each stands for)
+    "One copy of the orbit per class under the group's centring translations (and inversion at the origin, if present)."
+    g = space_group(group)
+    key = (g.number, w.letter, w.multiplicity)
+    if key not in _REPRESENTATIVES:
+        R, t = np.asarray(w.rotations, dtype=np.float64), np.asarray(w.translations, dtype=np.float64)
+        if np.abs(t*24 - np.round(t*24)).max() > 1e-6:
+            raise ValueError(f"orbit_representatives: the translations of Wyckoff position {w.label} of group {g.number} are not multiples of 1/24")
+        centring = g.translations[(g.rotations == np.eye(3, dtype=int)).all((1, 2))]          # includes 0
+        images = [(R, t + c) for c in centring] + ([(-R, -t + c) for c in centring] if inversion_at_origin(g) else [])
+        cls = np.stack([_coset_key(Ri, ti) for Ri, ti in images], 1).min(1)                   # a copy's class: its least image
+        _, first, weight = np.unique(cls, return_index=True, return_counts=True)
+        _REPRESENTATIVES[key] = (first, weight)
+    return _REPRESENTATIVES[key]
+
+# %% ../nbs/11_refine.ipynb #b76ce37c
+@dataclass
+class AtomTable:
+    "The reduced atoms of C models of one group, element by element (for `powder_intensities`)."
+    site: torch.Tensor    # (C, A) the site of each atom (its free coordinates u[c, site])
+    R: torch.Tensor       # (C, A, 3, 3) float32, x = R u + t
+    t: torch.Tensor       # (C, A, 3) float32
+    weight: torch.Tensor  # (C, A) float32 copies each atom stands for; 0 = padding
+    blocks: list          # (E,) slices of A holding the atoms of each element of `ModelBatch.elements`
+    real: bool            # inversion at the origin: F is real
+
+def atom_table(mb:ModelBatch)->AtomTable:
+    "Reduce the orbits of every model of `mb` by centring and inversion (`orbit_representatives`), element by element."
+    group = mb.models[0].group
+    E, rows = len(mb.elements), []
+    for m in mb.models:
+        r = [[] for _ in range(E)]
+        for s, site in enumerate(m.sites):
+            idx, wt = orbit_representatives(site.wyckoff, group)
+            r[mb.elements.index(site.element)] += [(s, site.wyckoff.rotations[k], site.wyckoff.translations[k], n) for k, n in zip(idx, wt)]
+        rows.append(r)
+    starts = np.concatenate([[0], np.cumsum([max(len(r[e]) for r in rows) for e in range(E)])]).astype(int)
+    C, A = len(rows), int(starts[-1])
+    site, R, t, wt = np.zeros((C, A), np.int64), np.zeros((C, A, 3, 3)), np.zeros((C, A, 3)), np.zeros((C, A))
+    for c, r in enumerate(rows):
+        for e in range(E):
+            for j, row in enumerate(r[e]): site[c, starts[e] + j], R[c, starts[e] + j], t[c, starts[e] + j], wt[c, starts[e] + j] = row
+    f = lambda x: torch.as_tensor(x, dtype=torch.float32)
+    return AtomTable(torch.as_tensor(site), f(R), f(t), f(wt), [slice(starts[e], starts[e + 1]) for e in range(E)],
+                     inversion_at_origin(group))
+
+# %% ../nbs/11_refine.ipynb #ef796ff8
+def _element_sums(w:torch.Tensor, trig:torch.Tensor, blocks:list)->torch.Tensor:
+    "(C, E, K) Σ over each element's atoms of weight × cos or sin: w (C, A), trig (C, A, K)."
+    return torch.stack([torch.bmm(w[:, None, bl], trig[:, bl])[:, 0] for bl in blocks], 1)
+
+class _PowderF2(torch.autograd.Function):
+    "m·|F|² of an `AtomTable` in float32, with the analytic gradient in u and B (see `powder_intensities`)."
+    @staticmethod
+    def forward(ctx, u, b, at, hkl, mult, s2, fz):
+        x = torch.einsum('caij,caj->cai', at.R, torch.gather(u.float(), 1, at.site[..., None].expand(-1, -1, 3))) + at.t
+        ph = (x.reshape(-1, 3) @ ((2*math.pi)*hkl.T)).view(x.shape[0], x.shape[1], -1)        # (C, A, K) phases
+        fE = fz*torch.exp(-b.float()[..., None]*s2)                                          # (C, E, K) f e^{−Bs²}
+        cos = torch.cos(ph)
+        Sc = _element_sums(at.weight, cos, at.blocks)
+        Fr = (fE*Sc).sum(1)
+        if at.real: sin, Ss, Fi, I = None, None, None, Fr.double()**2
+        else:
+            sin = torch.sin(ph)
+            Ss = _element_sums(at.weight, sin, at.blocks)
+            Fi = (fE*Ss).sum(1)
+            I = Fr.double()**2 + Fi.double()**2
+        ctx.save_for_backward(ph, cos, sin, fE, Sc, Ss, Fr, Fi)
+        ctx.args = (at, hkl, mult, s2, u.shape)
+        return mult*I
+
+    @staticmethod
+    def backward(ctx, gI):
+        ph, cos, sin, fE, Sc, Ss, Fr, Fi = ctx.saved_tensors
+        at, hkl, mult, s2, ushape = ctx.args
+        g = (2*mult*gI).float()
+        gFr = g*Fr                                                                            # ∂L/∂Fr
+        gfE = gFr[:, None]*Sc
+        if at.real: sin = torch.sin(ph)
+        else: gFi = g*Fi; gfE = gfE + gFi[:, None]*Ss
+        gph = torch.empty_like(ph)                                                            # ∂L/∂phase of every atom
+        for e, bl in enumerate(at.blocks):
+            gr = (gFr*fE[:, e])[:, None]
+            if at.real: torch.mul(sin[:, bl], -gr, out=gph[:, bl])
+            else: torch.sub(cos[:, bl]*(gFi*fE[:, e])[:, None], sin[:, bl]*gr, out=gph[:, bl])
+        gx = (gph.view(-1, gph.shape[-1]) @ ((2*math.pi)*hkl)).view(*gph.shape[:2], 3)*at.weight[..., None]
+        gu = torch.zeros(ushape, dtype=torch.float32).scatter_add_(
+            1, at.site[..., None].expand(-1, -1, 3), torch.einsum('caji,caj->cai', at.R, gx))
+        gb = -(gfE*fE*s2).sum(-1)
+        return gu.double(), gb.double(), None, None, None, None, None
+
+def powder_intensities(at:AtomTable,       # the reduced atoms (`atom_table`)
+                       hkl:torch.Tensor,   # (K, 3) reflection classes (allowed ones: `unique_reflections`)
+                       mult:torch.Tensor,  # (K,) their multiplicities
+                       s2:torch.Tensor,    # (K,) s² = 1/(4d²), Å⁻²
+                       fz:torch.Tensor,    # (E, K) form factors (`form_factor_table_at`)
+                       u:torch.Tensor,     # (C, S, 3) free coordinates (float64, may require grad)
+                       b_iso:torch.Tensor, # (C, E) B of each element, Å²
+                      )->torch.Tensor:     # (C, K) m·|F|², float64
+    "Powder intensities m·|F(h)|² like `batch_intensities`, from the reduced atoms in float32: for screening."
+    return _PowderF2.apply(u, b_iso, at, hkl.float(), mult, s2.float(), fz.float())
+
+# %% ../nbs/11_refine.ipynb #b5ecc271
 def screen(mb:ModelBatch,          # candidate models of one group
            ps:PatternSystem,       # the pattern, for that group's reflections
            steps:int=200,          # Adam steps
            lr_u:float=0.004,       # step size of the free coordinates (fractional)
            lr_b:float=0.05,        # step size of the B's, Å²
-           chunk:int=256,          # models per chunk (memory ∝ chunk × sites × copies × reflections)
+           chunk:int=256,          # models per chunk (memory ∝ chunk × reduced atoms × reflections)
           )->torch.Tensor:         # (C,) the best Rwp of every model; mb.u and mb.b_iso are updated to the best states
     "Refine the free coordinates and B's of many models together; return their Rwp."
     fz = form_factor_table_at(mb.elements, ps.s2)
     out = torch.empty(len(mb), dtype=torch.float64)
     for c0 in range(0, len(mb), chunk):
         sub = slice(c0, c0 + chunk)
-        part = replace(mb, R=mb.R[sub], t=mb.t[sub], mask=mb.mask[sub], element=mb.element[sub], site_mask=mb.site_mask[sub])
+        at = atom_table(replace(mb, models=mb.models[sub]))
         u, b = mb.u[sub].clone().requires_grad_(), mb.b_iso[sub].clone().requires_grad_()
         opt = torch.optim.Adam([dict(params=[u], lr=lr_u), dict(params=[b], lr=lr_b)])
         best, bu, bb = torch.full((u.shape[0],), float('inf'), dtype=torch.float64), u.detach().clone(), b.detach().clone()
         for _ in range(steps + 1):
-            r = ps.rwp(batch_intensities(part, ps.hkl, ps.mult, ps.s2, fz, u, b)[0])
+            r = ps.rwp(powder_intensities(at, ps.hkl, ps.mult, ps.s2, fz, u, b))
             better = r.detach() < best
             best, bu[better], bb[better] = torch.where(better, r.detach(), best), u.detach()[better], b.detach()[better]
             opt.zero_grad(); (r*r).sum().backward(); opt.step()

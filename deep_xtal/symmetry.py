@@ -18,7 +18,7 @@ from .pxrd import reciprocal_lattice, sphere_reflections
 __all__ = ['CRYSTAL_SYSTEMS', 'crystal_system_of', 'SpaceGroup', 'space_group', 'lattice_parameters', 'cell_from_free',
            'free_from_cell', 'check_lattice', 'systematic_absences', 'laue_rotations', 'unique_reflections',
            'symmetrize', 'symmetric_fraction', 'find_origin', 'to_origin', 'WyckoffPosition', 'wyckoff_positions',
-           'locate_wyckoff']
+           'locate_wyckoff', 'standard_setting']
 
 # %% ../nbs/09_symmetry.ipynb #9636b79b
 CRYSTAL_SYSTEMS = ((2, 'triclinic'), (15, 'monoclinic'), (74, 'orthorhombic'), (142, 'tetragonal'), (167, 'trigonal'),
@@ -281,3 +281,13 @@ def locate_wyckoff(point,            # (3,) fractional coordinates
             if best is None or dist[i] < best[2] - 1e-9: best = (w, u[i], float(dist[i]))
         if best is not None and best[2] <= tol: return best
     raise DeepXtalError(f"no Wyckoff position of {space_group(group).symbol} passes within {tol} Å of {np.round(p, 4).tolist()}")
+
+# %% ../nbs/09_symmetry.ipynb #35dd900b
+def standard_setting(structure:Structure, symprec:float=0.01)->tuple:
+    "(Structure, SpaceGroup): `structure` in the conventional standard setting of its space group (spglib), and the group."
+    if not symprec > 0: raise DeepXtalError(f"standard_setting: symprec must be a positive distance in Å, got {symprec}")
+    cell = (structure.lattice.matrix, structure.frac_coords, [s.specie.Z for s in structure])
+    ds = spglib.get_symmetry_dataset(cell, symprec=symprec)
+    if ds is None: raise DeepXtalError(f"standard_setting: spglib found no symmetry at symprec={symprec}; try a larger symprec")
+    lat = Lattice.from_parameters(*Lattice(ds.std_lattice).parameters)        # the same cell, in pymatgen's orientation
+    return Structure(lat, [int(z) for z in ds.std_types], np.asarray(ds.std_positions) % 1.0), space_group(int(ds.number))
