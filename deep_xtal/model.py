@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_model.ipynb #391cf3cd
 from __future__ import annotations
-import math
+import copy, math
 from dataclasses import dataclass, replace
 import torch
 from torch import nn
@@ -14,7 +14,8 @@ from .cmed import DensityTransform
 
 # %% auto #0
 __all__ = ['NORMS', 'ModelConfig', 'norm_layer', 'linear_norm', 'mlp', 'DenseBlock1d', 'PatternEncoder', 'FourierFeatures',
-           'PointMLP', 'CrystalNet', 'kl_divergence', 'predict_grid', 'parameter_count', 'flops_per_query']
+           'PointMLP', 'CrystalNet', 'kl_divergence', 'fused_for_inference', 'predict_grid', 'parameter_count',
+           'flops_per_query']
 
 # %% ../nbs/05_model.ipynb #4b61021a
 NORMS = ('batch', 'layer', 'none')
@@ -207,6 +208,18 @@ def forward(self:CrystalNet, pattern:torch.Tensor|None,  # (B, C, n_bins) patter
     return dict(pred=self.decode(self.latents(stats, n_samples, generator, sample), points), kl=kl)
 
 # %% ../nbs/05_model.ipynb #8c189337
+def fused_for_inference(model:nn.Module)->nn.Module:
+    "A copy of `model` in eval mode with each `BatchNorm1d` folded into the `nn.Linear` before it (the same outputs)."
+    from torch.nn.utils.fusion import fuse_linear_bn_eval
+    m = copy.deepcopy(model).eval()
+    for seq in m.modules():
+        if not isinstance(seq, nn.Sequential): continue
+        for i in range(len(seq) - 1):
+            if isinstance(seq[i], nn.Linear) and isinstance(seq[i + 1], nn.BatchNorm1d):
+                seq[i], seq[i + 1] = fuse_linear_bn_eval(seq[i], seq[i + 1]), nn.Identity()
+    return m
+
+# %% ../nbs/05_model.ipynb #dc2708c4
 @torch.no_grad()
 def predict_grid(model:CrystalNet,
                  pattern:torch.Tensor|None,   # (B, C, n_bins)
@@ -216,10 +229,10 @@ def predict_grid(model:CrystalNet,
                  transform:str|DensityTransform='log1p',  # the training transform (a checkpoint's 'transform')
                  sample:bool=True,
                  generator:torch.Generator|None=None,
-                 chunk:int=2**15,             # query points per crystal per call
+                 chunk:int|None=None,         # query points per crystal per call; default: 2¹⁶ rows (points × S × B)
                 )->torch.Tensor:              # (S, B, n, n, n) density in e/Å³
     "The predicted density on the n³ fractional grid ([i, j, k] at (i/n, j/n, k/n)) for S latent samples."
-    model.eval()
+    model = fused_for_inference(model)
     tf = transform if isinstance(transform, DensityTransform) else DensityTransform(transform)
     dev = next(model.parameters()).device
     B = (pattern if pattern is not None else formula).shape[0]
@@ -229,6 +242,7 @@ def predict_grid(model:CrystalNet,
     formula = None if formula is None else formula.to(dev, torch.float32)
     model.check_inputs(pattern, formula, pts[:, :1])
     z = model.latents(model.encode(pattern, formula), n_samples, generator, sample)
+    chunk = chunk or max(1, 2**16//(z.shape[0]*B))
     out = torch.cat([model.decode(z, pts[:, i:i + chunk]) for i in range(0, n**3, chunk)], -1)
     return tf.inverse(out.float()).reshape(-1, B, n, n, n).cpu()
 
