@@ -18,11 +18,12 @@ from .symmetry import (space_group, crystal_system_of, cell_from_free, free_from
                                 CRYSTAL_SYSTEMS)
 
 # %% auto #0
-__all__ = ['PROFILE_PARAMS', 'DEFAULT_PROFILE', 'EXTRACTION_GROUP', 'LATTICE_POINTS', 'PowderData', 'powder_data',
-           'figures_of_merit', 'chebyshev_basis', 'inverse_d2', 'line_positions', 'profile_matrix', 'lattice_system',
-           'groups_of_system', 'overlap_clusters', 'solve_linear', 'Extraction', 'fit_profile', 'parameter_esds',
-           'pawley', 'forbidden_clusters', 'rank_space_groups', 'space_group_prior', 'Observed', 'observed_intensities',
-           'cell_composition', 'atomic_volumes', 'formula_units', 'sum_f2', 'wilson_scale', 'data_consistent_density']
+__all__ = ['PROFILE_PARAMS', 'DEFAULT_PROFILE', 'EXTRACTION_GROUP', 'PROFILE_BOUNDS', 'AXIS_PERMUTATIONS', 'LATTICE_POINTS',
+           'PowderData', 'powder_data', 'figures_of_merit', 'chebyshev_basis', 'inverse_d2', 'line_positions',
+           'profile_matrix', 'lattice_system', 'groups_of_system', 'overlap_clusters', 'solve_linear', 'Extraction',
+           'fit_profile', 'parameter_esds', 'pawley', 'forbidden_clusters', 'rank_space_groups', 'space_group_prior',
+           'permute_axes', 'rank_settings', 'Observed', 'observed_intensities', 'cell_composition', 'atomic_volumes',
+           'formula_units', 'sum_f2', 'wilson_scale', 'data_consistent_density']
 
 # %% ../nbs/10_extract.ipynb #663c3ca0
 @dataclass
@@ -176,7 +177,7 @@ def solve_linear(A:torch.Tensor, y:torch.Tensor, w:torch.Tensor, ridge:float=1e-
     return Minv @ (A.T @ (w*y)), Minv
 
 # %% ../nbs/10_extract.ipynb #19b1f843
-_BOUNDS = dict(zero=(-1., 1.), displacement=(-1., 1.), U=(0., 1.), V=(-1., 1.), W=(1e-6, 1.), X=(0., 2.), Y=(0., 2.), P1=(-3., 3.), P2=(-3., 3.))
+PROFILE_BOUNDS = dict(zero=(-1., 1.), displacement=(-1., 1.), U=(0., 1.), V=(-1., 1.), W=(1e-6, 1.), X=(0., 2.), Y=(0., 2.), P1=(-3., 3.), P2=(-3., 3.))
 
 @dataclass
 class Extraction:
@@ -313,8 +314,8 @@ def pawley(data:PowderData,          # the measured pattern
         return cols
     def refine(names, nfev):
         x0 = [base[k] if k in base else free0[lattice_parameters(system).index(k)] for k in names]
-        lo = [_BOUNDS[k][0] if k in _BOUNDS else 0.97*x0[i] if names[i] in 'abc' else x0[i] - 5 for i, k in enumerate(names)]
-        hi = [_BOUNDS[k][1] if k in _BOUNDS else 1.03*x0[i] if names[i] in 'abc' else x0[i] + 5 for i, k in enumerate(names)]
+        lo = [PROFILE_BOUNDS[k][0] if k in PROFILE_BOUNDS else 0.97*x0[i] if names[i] in 'abc' else x0[i] - 5 for i, k in enumerate(names)]
+        hi = [PROFILE_BOUNDS[k][1] if k in PROFILE_BOUNDS else 1.03*x0[i] if names[i] in 'abc' else x0[i] + 5 for i, k in enumerate(names)]
         x, yc, beta, Minv, res = fit_profile(data, columns_for(names), x0, lo, hi, n_background, nfev)
         for k, v in zip(names, x.tolist()):
             if k in base: base[k] = v
@@ -379,8 +380,11 @@ def rank_space_groups(ex:Extraction,          # a decomposition (`pawley`)
         bad = f & big
         out.append(dict(number=n, symbol=space_group(n).symbol, absent=int(f.sum()), violations=int(bad.sum()),
                         violation=float(I[bad].sum()/I.sum()), consistent=not bad.any()))
-    prior = space_group_prior()
-    return sorted(out, key=lambda r: (not r['consistent'], r['violation'], -r['absent'], -prior.get(r['number'], 0), -len(space_group(r['number']))))
+    return sorted(out, key=_group_rank_key)
+
+def _group_rank_key(r:dict)->tuple:
+    "Consistent first; then the least violating intensity, the most absences explained, the commoner group, the larger group."
+    return (not r['consistent'], r['violation'], -r['absent'], -space_group_prior().get(r['number'], 0), -len(space_group(r['number'])))
 
 @functools.lru_cache(None)
 def _assets_table()->dict:
@@ -389,9 +393,33 @@ def _assets_table()->dict:
     if not path.exists(): raise DeepXtalError(f"{path} is missing; reinstall deep_xtal (or run bench/atomic_volumes.py)")
     return json.loads(path.read_text())
 
+@functools.lru_cache(None)
 def space_group_prior()->dict:
     "How often each space group occurs among the training structures ({number: count}; `bench/atomic_volumes.py`)."
     return {int(k): v for k, v in _assets_table().get('space_group_counts', {}).items()}
+
+# %% ../nbs/10_extract.ipynb #568295f3
+AXIS_PERMUTATIONS = ((0, 1, 2), (1, 2, 0), (2, 0, 1), (0, 2, 1), (2, 1, 0), (1, 0, 2))  # the given labelling first
+
+def permute_axes(ex:Extraction, axes:tuple)->Extraction:
+    "The decomposition with the cell's axes relabelled (new axis i is old axis axes[i]): cell, Miller indices and esds."
+    if ex.system != 'orthorhombic' and tuple(axes) != (0, 1, 2):
+        raise DeepXtalError(f"permute_axes: only an orthorhombic cell's axes may be relabelled, not a {ex.system} one")
+    p, names = list(axes), ('a', 'b', 'c')
+    esd = {**ex.esd, **{names[i]: ex.esd[names[j]] for i, j in enumerate(p) if names[j] in ex.esd}}
+    return replace(ex, cell=tuple(ex.cell[j] for j in p) + tuple(ex.cell[3 + j] for j in p), hkl=ex.hkl[:, p], esd=esd)
+
+def rank_settings(ex:Extraction, # a decomposition (`pawley`)
+                  groups:list|None=None, # only these groups (numbers); default: every group of the system
+                  **kw,                  # passed to `rank_space_groups`
+                 )->list:                # `rank_space_groups` rows with 'axes', best first, one row per group
+    "Rank the groups over the labellings of an orthorhombic cell's axes (one labelling for other systems)."
+    perms = AXIS_PERMUTATIONS if ex.system == 'orthorhombic' else ((0, 1, 2),)
+    rows = [dict(r, axes=p) for p in perms for r in rank_space_groups(permute_axes(ex, p), **kw) if groups is None or r['number'] in groups]
+    seen, out = set(), []
+    for r in sorted(rows, key=_group_rank_key):                  # stable: the given labelling wins ties
+        if r['number'] not in seen: seen.add(r['number']); out.append(r)
+    return out
 
 # %% ../nbs/10_extract.ipynb #55acb50b
 @dataclass

@@ -16,13 +16,14 @@ from .cmed import DEFAULT_B_ISO, procrystal_density
 from .symmetry import (space_group, standard_setting, wyckoff_positions, locate_wyckoff, unique_reflections, laue_rotations,
                                 cell_from_free, free_from_cell, lattice_parameters, WyckoffPosition)
 from .extract import (PowderData, Extraction, profile_matrix, inverse_d2, chebyshev_basis, fit_profile,
-                               parameter_esds, figures_of_merit, solve_linear, PROFILE_PARAMS, _BOUNDS, cell_composition)
+                               parameter_esds, figures_of_merit, solve_linear, PROFILE_PARAMS, PROFILE_BOUNDS, cell_composition,
+                               observed_intensities, data_consistent_density, formula_units)
 
 # %% auto #0
 __all__ = ['Site', 'Model', 'model_structure', 'model_from_structure', 'ModelBatch', 'model_batch', 'form_factor_table_at',
            'batch_intensities', 'PatternSystem', 'pattern_system', 'inversion_at_origin', 'orbit_representatives',
            'AtomTable', 'atom_table', 'powder_intensities', 'screen', 'Orbit', 'density_orbits', 'candidate_models',
-           'Refinement', 'rietveld', 'Completion', 'complete_structure', 'raise_symmetry', 'refined_density',
+           'Refinement', 'rietveld', 'Completion', 'bic', 'complete_structure', 'raise_symmetry', 'refined_density',
            'difference_map', 'model_cif']
 
 # %% ../nbs/11_refine.ipynb #7618f47f
@@ -372,12 +373,13 @@ def density_orbits(rho,                 # (N1, N2, N3) density on the group's or
         except DeepXtalError: continue
         pos = w.positions(u)
         if not known(pos[:1]): orbits.append(Orbit(w, u % 1.0, float(_interp(rho, pos[:1])[0])))
-    for w in wyckoff_positions(group):
-        if w.dof == 0 and not known(w.positions(np.zeros(3))[:1]):
-            orbits.append(Orbit(w, np.zeros(3), float(_interp(rho, w.positions(np.zeros(3))[:1])[0])))
+    def add(w, u):                                                 # a point of a line or plane may be a more special
+        w, u, _ = locate_wyckoff(w.positions(u)[0], group, L, 0.02)  # position (48g's (¼, ¼, ¼) is 8c): use that one
+        if not known(w.positions(u)[:1]): orbits.append(Orbit(w, u % 1.0, float(_interp(rho, w.positions(u)[:1])[0])))
+    for w in sorted(wyckoff_positions(group), key=lambda w: w.dof):   # the special positions first
+        if w.dof == 0: add(w, np.zeros(3))
         elif w.dof in (1, 2):                                          # maxima along a line or on a plane of the position,
-            for u in _subspace_maxima(rho, w, n_line) + _subspace_grid(w, samples):   # and a coarse grid of it
-                if not known(w.positions(u)[:1]): orbits.append(Orbit(w, u, float(_interp(rho, w.positions(u)[:1])[0])))
+            for u in _subspace_maxima(rho, w, n_line) + _subspace_grid(w, samples): add(w, u)   # and a coarse grid of it
     return sorted(orbits, key=lambda o: -o.height)
 
 def _subspace_grid(w:WyckoffPosition, samples:int)->list:
@@ -499,9 +501,9 @@ def rietveld(data:PowderData,          # the measured pattern
     free_idx = [(i, j) for i, s in enumerate(model.sites) for j in s.free]
     x0 = [profile.get(k, 0.) for k in prof_names] + free_from_cell(system, model.cell) + [float(mb.u[0, i, j]) for i, j in free_idx] \
          + mb.b_iso[0].tolist()
-    lo = [_BOUNDS[k][0] for k in prof_names] + [0.97*v for v in free_from_cell(system, model.cell)] \
+    lo = [PROFILE_BOUNDS[k][0] for k in prof_names] + [0.97*v for v in free_from_cell(system, model.cell)] \
          + [x0[len(prof_names) + len(cell_names) + k] - max_shift for k in range(len(free_idx))] + [-0.5]*len(b_names)
-    hi = [_BOUNDS[k][1] for k in prof_names] + [1.03*v for v in free_from_cell(system, model.cell)] \
+    hi = [PROFILE_BOUNDS[k][1] for k in prof_names] + [1.03*v for v in free_from_cell(system, model.cell)] \
          + [x0[len(prof_names) + len(cell_names) + k] + max_shift for k in range(len(free_idx))] + [10.]*len(b_names)
     def unpack(x):
         prof = {**profile, **{k: x[i] for i, k in enumerate(prof_names)}}
@@ -537,7 +539,9 @@ class Completion:
     density: dict|None           # the data-consistent density of the winner's group and Z (`data_consistent_density`)
     messages: list               # why groups or Z were left out
 
-def _bic(r:Refinement)->float: return r.fom['chi2']*(r.fom['n_points'] - r.fom['n_params']) + r.fom['n_params']*math.log(r.fom['n_points'])
+def bic(r:Refinement)->float:
+    "Schwarz's Bayesian information criterion of a refinement, χ²_total + k ln n (k parameters, n points): lower is better."
+    return r.fom['chi2']*(r.fom['n_points'] - r.fom['n_params']) + r.fom['n_params']*math.log(r.fom['n_points'])
 
 def _grid_F2(rho:torch.Tensor, lattice):
     "|F(h)|² of a grid density at Miller indices (K, 3) (0 beyond its Nyquist limit)."
@@ -553,6 +557,42 @@ def _grid_F2(rho:torch.Tensor, lattice):
 
 
 # %% ../nbs/11_refine.ipynb #98145a50
+def _screen_group_z(data, ex, g, z, counts, density, obs, ps, max_models, max_candidates, screen_steps)->tuple:
+    "(pool rows (Rwp, Model, z), data-consistent density, tried row) for one group and Z; (None, None, message) when nothing fits."
+    n_e = sum(n*atomic_number(e) for e, n in counts.items())
+    dc = data_consistent_density(density, obs, ex.cell, n_e)
+    cands = candidate_models(density_orbits(dc['density'], g, ex.cell), counts, g, ex.cell, max_candidates)
+    if not cands: return None, None, f"{g.symbol}, Z = {z}: no set of its Wyckoff positions holds {Composition(counts).formula}"
+    if len(cands) > max_models:                               # rank all by their Rwp as they stand; keep the prior's best too
+        r0 = screen(model_batch([m for _, m in cands]), ps, steps=0)
+        keep = sorted(set(torch.argsort(r0)[:max_models - max_models//4].tolist()) | set(range(max_models//4)))
+        cands = [cands[i] for i in keep]
+    mb = model_batch([m for _, m in cands])
+    r = screen(mb, ps, screen_steps)
+    pool = [(float(r[c]), Model(g, ex.cell, [Site(s.element, s.wyckoff, mb.u[c, i].numpy().copy()) for i, s in enumerate(m.sites)],
+                                dict(zip(mb.elements, mb.b_iso[c].tolist()))), z) for c, (sc, m) in enumerate(cands)]
+    return pool, dc, dict(group=g.symbol, number=g.number, z=z, models=len(cands), best_screen_rwp=float(r.min()))
+
+def _distinct_best(pool:list, n:int)->list:
+    "The n best (Rwp, Model, z) of the pool that are distinct structures (StructureMatcher), equal fits more symmetric first."
+    from pymatgen.analysis.structure_matcher import StructureMatcher
+    sm = StructureMatcher(stol=0.3, ltol=0.2, angle_tol=5, primitive_cell=False)
+    out = []
+    for rw, m, z in sorted(pool, key=lambda p: (round(p[0], 3), -len(p[1].group), p[0])):
+        st = model_structure(m)
+        if any(sm.fit(st, f[3]) for f in out): continue
+        out.append((rw, m, z, st))
+        if len(out) == n: break
+    return [f[:3] for f in out]
+
+def _rank_refined(refined:list)->list:
+    "Refinements by BIC; indistinguishable ones (ΔBIC < 2) in the more symmetric group first."
+    refined = sorted(refined, key=bic)
+    if not refined: return refined
+    close = [r for r in refined if bic(r) - bic(refined[0]) < 2]
+    return sorted(close, key=lambda r: (-len(r.model.group), r.fom['n_params'], bic(r))) + [r for r in refined if r not in close]
+
+# %% ../nbs/11_refine.ipynb #3110c9d3
 def complete_structure(data:PowderData, ex:Extraction, # the pattern and its decomposition (cell, profile)
                        formula,                        # the formula unit ('Al2O3')
                        density:torch.Tensor,           # (N, N, N) start density (the network's mean), any origin and scale
@@ -564,53 +604,25 @@ def complete_structure(data:PowderData, ex:Extraction, # the pattern and its dec
                        progress=None,                  # called with one line per stage
                       )->Completion:
     "Atoms and a refined structure from a pattern, its decomposition, a formula and a start density."
-    from deep_xtal.extract import observed_intensities, data_consistent_density, formula_units
     say = progress or (lambda *a: None)
     pool, tried, msgs, dcs = [], [], [], {}
     for grp in groups:
         g = space_group(grp)
-        ps = pattern_system(data, ex, g)
-        obs = observed_intensities(ex, g, _grid_F2(density, ex.cell))
+        ps, obs = pattern_system(data, ex, g), observed_intensities(ex, g, _grid_F2(density, ex.cell))
         zs = z_values if z_values is not None else [c['z'] for c in formula_units(as_lattice(ex.cell).volume, formula, 2, g.centring)]
         for z in zs:
             counts = cell_composition(formula, z)
-            n_e = sum(n*atomic_number(e) for e, n in counts.items())
             if any(abs(n - round(n)) > 1e-6 for n in counts.values()): msgs.append(f"Z = {z}: {counts} is not whole atoms"); continue
-            dc = data_consistent_density(density, obs, ex.cell, n_e)
-            cands = candidate_models(density_orbits(dc['density'], g, ex.cell), counts, g, ex.cell, max_candidates)
-            if not cands:
-                msgs.append(f"{g.symbol}, Z = {z}: no set of its Wyckoff positions holds {Composition(counts).formula}"); continue
-            if len(cands) > max_models:                               # rank all by their Rwp as they stand; keep the prior's best too
-                r0 = screen(model_batch([m for _, m in cands]), ps, steps=0)
-                keep = sorted(set(torch.argsort(r0)[:max_models - max_models//4].tolist()) | set(range(max_models//4)))
-                cands = [cands[i] for i in keep]
-            mb = model_batch([m for _, m in cands])
-            r = screen(mb, ps, screen_steps)
-            dcs[(g.number, z)] = dc
-            for c, (sc, m) in enumerate(cands):
-                pool.append((float(r[c]), Model(g, ex.cell, [Site(s.element, s.wyckoff, mb.u[c, i].numpy().copy()) for i, s in enumerate(m.sites)],
-                                                dict(zip(mb.elements, mb.b_iso[c].tolist()))), z))
-            tried.append(dict(group=g.symbol, number=g.number, z=z, models=len(cands), best_screen_rwp=float(r.min())))
-            say(f"{g.symbol}, Z = {z}: {len(cands)} candidate models, best screened Rwp {float(r.min()):.3f}")
-    pool.sort(key=lambda p: (round(p[0], 3), -len(p[1].group), p[0]))  # equal fits: the more symmetric description first
-    finalists = []
-    from pymatgen.analysis.structure_matcher import StructureMatcher
-    sm = StructureMatcher(stol=0.3, ltol=0.2, angle_tol=5, primitive_cell=False)
-    for rw, m, z in pool:                                            # distinct structures only
-        st = model_structure(m)
-        if any(sm.fit(st, f[3]) for f in finalists): continue
-        finalists.append((rw, m, z, st))
-        if len(finalists) == n_refine: break
+            rows, dc, info = _screen_group_z(data, ex, g, z, counts, density, obs, ps, max_models, max_candidates, screen_steps)
+            if rows is None: msgs.append(info); continue
+            pool += rows; dcs[(g.number, z)] = dc; tried.append(info)
+            say(f"{g.symbol}, Z = {z}: {info['models']} candidate models, best screened Rwp {info['best_screen_rwp']:.3f}")
     refined = []
-    for rw, m, z, _ in finalists:
-        ref = rietveld(data, m, ex.profile, ex.n_background)
-        ref.z = z
+    for rw, m, z in _distinct_best(pool, n_refine):
+        ref = rietveld(data, m, ex.profile, ex.n_background); ref.z = z
         refined.append(ref)
         say(f"refined {m.group.symbol} {m.sites}: Rwp {ref.fom['rwp']:.4f}, GoF {ref.fom['gof']:.2f}")
-    refined.sort(key=_bic)
-    if refined:                                                      # indistinguishable fits (ΔBIC < 2): the more symmetric group
-        close = [r for r in refined if _bic(r) - _bic(refined[0]) < 2]
-        refined = sorted(close, key=lambda r: (-len(r.model.group), r.fom['n_params'], _bic(r))) + [r for r in refined if r not in close]
+    refined = _rank_refined(refined)
     best = refined[0] if refined else None
     if best is not None:
         up = raise_symmetry(best, data, ex)
@@ -636,7 +648,7 @@ def raise_symmetry(ref:Refinement, data:PowderData, ex:Extraction, symprec:float
     except DeepXtalError: return None
     m = Model(m.group, ref.model.cell, m.sites, dict(ref.model.b_iso))
     up = rietveld(data, m, ref.profile, ex.n_background)
-    return up if _bic(up) <= _bic(ref) + 2 else None
+    return up if bic(up) <= bic(ref) + 2 else None
 
 # %% ../nbs/11_refine.ipynb #c883830b
 def refined_density(ref:Refinement, n:int=50, b_iso=DEFAULT_B_ISO)->torch.Tensor:

@@ -20,8 +20,8 @@ from .model import predict_grid
 from .train import load_checkpoint, checkpoint_config
 from .metrics import paper_metrics, strict_metrics, atoms_from_density, match_structures, align
 from . import symmetry
-from .extract import powder_data, pawley, lattice_system, rank_space_groups, formula_units
-from .refine import complete_structure, refined_density, difference_map
+from .extract import powder_data, pawley, lattice_system, rank_settings, permute_axes, formula_units
+from .refine import complete_structure, refined_density, difference_map, bic
 
 # %% auto #0
 __all__ = ['GSAS_SUFFIXES', 'PATTERN_SUFFIXES', 'MIN_POINTS', 'MODEL_DIR', 'BUNDLED_MODEL', 'PROFILE_KEYS', 'RWP_RATIO_WARN',
@@ -72,6 +72,7 @@ def _axis_from_header(header:list)->str|None:
         if re.match(r'^(2[\-_ ]?theta|2θ|twotheta|two_theta|tth|angle)', first): return 'two_theta'
     return None
 
+# %% ../nbs/13_solve.ipynb #a8cf5f50
 def read_xy(path:str|Path,            # a text file with columns x, y[, esd]
             axis:str|None=None,       # 'two_theta' or 'q'; default: from the header, else 2θ
             text:str|None=None,       # the file's text, if already read
@@ -467,6 +468,16 @@ def _powder_data(sol)->object:
     src = XraySource(sol.settings.get('wavelength') or f'{lam1}', (lam1, lam2) if lam2 else (lam1,), (1.0, ratio) if lam2 else (1.0,))
     return powder_data(p.x, p.y, p.esd, src, p.source)
 
+def _settings_to_try(sol, ex, space_group, max_groups:int)->list:
+    "The ranked (group, axes) rows to complete: the best consistent ones, or the user's group in its best labelling."
+    sol.space_groups = ranked = rank_settings(ex, [space_group.number] if space_group is not None else None)
+    chosen = [r for r in ranked if r['consistent']][:1 if space_group is not None else max_groups]
+    if space_group is not None and not chosen:
+        sol.warnings.append(f"the absences contradict space group {space_group.symbol} in every labelling of the cell's axes; trying it as given")
+        chosen = [dict(number=space_group.number, axes=(0, 1, 2))]
+    if not chosen: sol.warnings.append("no space group of the cell's crystal system agrees with the absences")
+    return chosen
+
 def complete_solution(sol, space_group=None, z:int|None=None, say=print, max_groups:int=4):
     "Fill `sol` with the decomposition, the groups and Z tried, and the best refined structure (in place)."
     if sol.pattern.axis != 'two_theta' or sol.prepared.wavelength is None:
@@ -478,13 +489,19 @@ def complete_solution(sol, space_group=None, z:int|None=None, say=print, max_gro
     system = space_group.crystal_system if space_group is not None else lattice_system(lat)
     sol.extraction = ex = pawley(data, lat, system)
     say(f"decomposed the pattern (Pawley): Rwp {ex.fom['rwp']:.4f}, a b c = {' '.join(f'{v:.5f}' for v in ex.cell[:3])}")
-    sol.space_groups = rank_space_groups(ex)
-    groups = [space_group.number] if space_group is not None else [r['number'] for r in sol.space_groups if r['consistent']][:max_groups]
-    if not groups: sol.warnings.append("no space group of the cell's crystal system agrees with the absences"); return
+    chosen = _settings_to_try(sol, ex, space_group, max_groups)
+    if not chosen: return
     zs = [int(z)] if z is not None else [c['z'] for c in formula_units(as_lattice(ex.cell).volume, sol.formula.composition, top=2)]
     sol.z_candidates = zs
-    say(f"trying space groups {', '.join(symmetry.space_group(g).symbol for g in groups)} with Z = {', '.join(map(str, zs))}")
-    sol.completion = comp = complete_structure(data, ex, sol.formula.composition, sol.mean, groups, zs, progress=say)
+    say(f"trying space groups {', '.join(symmetry.space_group(r['number']).symbol for r in chosen)} with Z = {', '.join(map(str, zs))}")
+    comps = []
+    for axes in dict.fromkeys(r['axes'] for r in chosen):          # one completion per labelling of the axes, in rank order
+        exa = permute_axes(ex, axes)
+        if axes != (0, 1, 2): say(f"axes relabelled {''.join('abc'[i] for i in axes)} → abc (the standard setting): a b c = {' '.join(f'{v:.4f}' for v in exa.cell[:3])}")
+        c = complete_structure(data, exa, sol.formula.composition, sol.mean.permute(*axes), [r['number'] for r in chosen if r['axes'] == axes], zs, progress=say)
+        comps.append((axes, exa, c))
+    axes, exa, comp = min(comps, key=lambda t: bic(t[2].best) if t[2].best is not None else float('inf'))
+    sol.completion, sol.extraction, sol.settings['axes'] = comp, exa, list(axes)
     sol.warnings += comp.messages if comp.best is None else []
     if comp.best is not None:
         sol.refinement = comp.best; sol.atoms = comp.best.structure()
@@ -673,7 +690,10 @@ def structure_report(sol)->dict:
                                                           origin_shift_voxels=list(c.density['shift']), symmetric_fraction=list(c.density['symmetric_fraction'])))
     if r is not None:
         m = r.model
+        axes = sol.settings.get('axes', [0, 1, 2])
         out['structure'] = dict(space_group=m.group.symbol, number=m.group.number, z=getattr(r, 'z', None), formula=sol.atoms.composition.formula,
+                                axes=axes, axes_note=None if axes == [0, 1, 2] else
+                                f"the given cell's axes {''.join('abc'[i] for i in axes)} are this structure's a b c (the standard setting of {m.group.symbol})",
                                 electrons_per_cell=float(sum(site.specie.Z for site in sol.atoms)),
                                 cell=list(m.cell), cell_esd={k: v for k, v in r.esd.items() if k in ('a', 'b', 'c', 'alpha', 'beta', 'gamma')},
                                 sites=[dict(element=st.element, wyckoff=st.wyckoff.label, xyz=st.positions()[0].tolist(),
