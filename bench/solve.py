@@ -1,9 +1,10 @@
-"""Time the main job: `deep_xtal demo` (bundled NaCl example) and, when ../shared is present, the LaB6 measurement.
+"""Time the main job: `deep_xtal demo` (bundled NaCl example) and, when ../shared is present, the LaB6 measurement,
+each with structure completion and Rietveld refinement (the default) and with `--no-refine`.
 
-    python bench/solve.py [--samples 16] [--threads 2]
+    python bench/solve.py [--samples 16] [--threads 1]
 
-Prints the wall time of each stage (read/prepare, inference, closure fits, atoms, comparison, writing the outputs) and
-the total, as the command line would run it (a fresh process: imports included in `total`).
+Prints the wall time of each stage (read/prepare, inference, closure fits, atoms, structure completion, comparison) and
+the total, as the command line would run it (a fresh process: imports and writing the outputs included in `total`).
 """
 import argparse, json, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -27,13 +28,15 @@ def main(argv=None):
         jobs.append(('LaB6 NIST 660 (measured)', ['deep_xtal', 'solve', str(shared/'LaB6_NIST660_lab.pattern.csv'), '--formula', 'LaB6',
                                                   '--wavelength', 'CuKa', '--cell', '4.1568', '4.1568', '4.1568', '90', '90', '90',
                                                   '--samples', str(a.samples), '--reference', str(shared/'LaB6_NIST660_lab.LaB6.cif')]))
-    print("| job | total (s) | read | inference | closure fits | atoms | comparison | samples |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| job | refinement | total (s) | read | inference | closure fits | atoms | completion + refinement | comparison | samples |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for name, cmd in jobs:
-        with tempfile.TemporaryDirectory() as d:
-            total, _ = run(cmd + ['--out', d])
-            t = json.loads((Path(d)/'report.json').read_text())['timings_s']
-        print(f"| {name} | {total:.1f} | {t.get('read', 0):.1f} | {t.get('inference', 0):.1f} | {t.get('pattern', 0):.1f} | "
-              f"{t.get('atoms', 0):.1f} | {t.get('comparison', 0):.1f} | {a.samples} |")
+        for refine in ((True, False) if cmd[1] == 'solve' else (True,)):   # the demo always refines
+            with tempfile.TemporaryDirectory() as d:
+                total, _ = run(cmd + ['--out', d] + ([] if refine else ['--no-refine']))
+                t = json.loads((Path(d)/'report.json').read_text())['timings_s']
+            print(f"| {name} | {'yes' if refine else 'no'} | {total:.1f} | {t.get('read', 0):.1f} | {t.get('inference', 0):.1f} | "
+                  f"{t.get('pattern', 0):.1f} | {t.get('atoms', 0):.1f} | {t.get('completion', 0):.1f} | {t.get('comparison', 0):.1f} | {a.samples} |",
+                  flush=True)
 
 if __name__ == '__main__': sys.exit(main())
