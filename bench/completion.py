@@ -52,7 +52,7 @@ def one(job:dict)->dict:
     from deep_xtal.metrics import paper_metrics, match_structures
     from deep_xtal.symmetry import space_group, symmetrize, find_origin, to_origin
     from deep_xtal.extract import powder_data, pawley, rank_space_groups, observed_intensities, data_consistent_density, formula_units
-    from deep_xtal.refine import complete_structure, rietveld, model_from_structure, refined_density, _grid_F2
+    from deep_xtal.refine import complete_structure, rietveld, model_from_structure, refined_density, _grid_F2, groups_to_try
     from deep_xtal.solve import solve, simulated_measurement
     import spglib
     name, s, a = job['name'], job['structure'], job['args']
@@ -74,10 +74,11 @@ def one(job:dict)->dict:
         data = powder_data(meas.x, meas.y, meas.esd, a['anode'], name)
         ex = pawley(data, cell, space_group(sg).crystal_system if a['groups'] == 'truth' else None)
         out['pawley_rwp'] = ex.fom['rwp']
-        ranked = [r['number'] for r in rank_space_groups(ex) if r['consistent']]
+        rows = rank_space_groups(ex)
+        ranked = [r['number'] for r in rows if r['consistent']]
         out['true_group_rank'] = ranked.index(sg) + 1 if sg in ranked else None
-        groups = [sg] if a['groups'] == 'truth' else ranked[:4]
         zs = [z_true] if a['z'] == 'truth' else [c['z'] for c in formula_units(cell.volume, comp, top=2)]
+        groups = [sg] if a['groups'] == 'truth' else [r['number'] for r in groups_to_try(rows, comp, zs, 4)]   # as solve does
         out['z_tried'] = zs
         n_e = z_true*sum(el.Z*n for el, n in comp.items())
         m, _, _ = find_origin(sol.mean, sg, cell)

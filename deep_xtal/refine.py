@@ -23,8 +23,8 @@ from .extract import (PowderData, Extraction, profile_matrix, inverse_d2, chebys
 __all__ = ['Site', 'Model', 'model_structure', 'model_from_structure', 'ModelBatch', 'model_batch', 'form_factor_table_at',
            'batch_intensities', 'PatternSystem', 'pattern_system', 'inversion_at_origin', 'orbit_representatives',
            'AtomTable', 'atom_table', 'powder_intensities', 'screen', 'Orbit', 'density_orbits', 'candidate_models',
-           'Refinement', 'rietveld', 'Completion', 'bic', 'complete_structure', 'raise_symmetry', 'refined_density',
-           'difference_map', 'model_cif']
+           'can_hold', 'groups_to_try', 'Refinement', 'rietveld', 'Completion', 'bic', 'complete_structure',
+           'raise_symmetry', 'refined_density', 'difference_map', 'model_cif']
 
 # %% ../nbs/11_refine.ipynb #7618f47f
 @dataclass
@@ -450,6 +450,29 @@ def candidate_models(orbits:list,           # from `density_orbits`, highest fir
     g = space_group(group)
     return [(score(ch), Model(g, tuple(float(v) for v in cell), [Site(e, orbits[i].wyckoff, orbits[i].u.copy()) for i, e in ch]))
             for ch in found[:max_models]]
+
+# %% ../nbs/11_refine.ipynb #ffd541a2
+def can_hold(group, counts:dict)->bool:
+    "Whether each element's count is a sum of the group's multiplicities (each position without free coordinates once)."
+    ws = wyckoff_positions(group)
+    fixed = [w.multiplicity for w in ws if w.dof == 0]
+    free = sorted({w.multiplicity for w in ws if w.dof > 0})
+    n_max = int(max(counts.values()))
+    ok = np.zeros(n_max + 1, bool); ok[0] = True
+    for m in free:                                                  # any number of orbits of a position with freedom
+        for n in range(m, n_max + 1): ok[n] |= ok[n - m]
+    for m in (m for m in fixed if m <= n_max):                     # each special point once
+        ok[m:] = ok[m:] | ok[:n_max + 1 - m]
+    return all(abs(c - round(c)) < 1e-6 and ok[int(round(c))] for c in counts.values())
+
+def groups_to_try(ranked:list,     # rows of 10_extract's `rank_space_groups` / `rank_settings`, best first
+                  formula,         # the formula unit
+                  z_values:list,   # candidate Z
+                  n:int=4,         # groups wanted
+                 )->list:          # the first n consistent rows whose group can hold the formula at some Z
+    "The best-ranked consistent groups that can hold the formula at one of the Z values."
+    rows = [r for r in ranked if r['consistent']]
+    return [r for r in rows if any(can_hold(r['number'], cell_composition(formula, z)) for z in z_values)][:n]
 
 # %% ../nbs/11_refine.ipynb #324282fd
 @dataclass

@@ -21,7 +21,7 @@ from .train import load_checkpoint, checkpoint_config
 from .metrics import paper_metrics, strict_metrics, atoms_from_density, match_structures, align
 from . import symmetry
 from .extract import powder_data, pawley, lattice_system, rank_settings, permute_axes, formula_units
-from .refine import complete_structure, refined_density, difference_map, bic
+from .refine import complete_structure, refined_density, difference_map, bic, groups_to_try
 
 # %% auto #0
 __all__ = ['GSAS_SUFFIXES', 'PATTERN_SUFFIXES', 'MIN_POINTS', 'MODEL_DIR', 'BUNDLED_MODEL', 'PROFILE_KEYS', 'RWP_RATIO_WARN',
@@ -468,14 +468,17 @@ def _powder_data(sol)->object:
     src = XraySource(sol.settings.get('wavelength') or f'{lam1}', (lam1, lam2) if lam2 else (lam1,), (1.0, ratio) if lam2 else (1.0,))
     return powder_data(p.x, p.y, p.esd, src, p.source)
 
-def _settings_to_try(sol, ex, space_group, max_groups:int)->list:
-    "The ranked (group, axes) rows to complete: the best consistent ones, or the user's group in its best labelling."
+def _settings_to_try(sol, ex, space_group, zs:list, max_groups:int)->list:
+    "The ranked (group, axes) rows to complete: the best consistent ones that hold the formula, or the user's group in its best labelling."
     sol.space_groups = ranked = rank_settings(ex, [space_group.number] if space_group is not None else None)
-    chosen = [r for r in ranked if r['consistent']][:1 if space_group is not None else max_groups]
+    chosen = groups_to_try(ranked, sol.formula.composition, zs, 1 if space_group is not None else max_groups)
     if space_group is not None and not chosen:
-        sol.warnings.append(f"the absences contradict space group {space_group.symbol} in every labelling of the cell's axes; trying it as given")
-        chosen = [dict(number=space_group.number, axes=(0, 1, 2))]
-    if not chosen: sol.warnings.append("no space group of the cell's crystal system agrees with the absences")
+        why = ("the absences contradict it in every labelling of the cell's axes" if not any(r['consistent'] for r in ranked) else
+               f"no set of its Wyckoff positions holds {sol.formula.composition.reduced_formula} with Z = {', '.join(map(str, zs))}")
+        sol.warnings.append(f"space group {space_group.symbol}: {why}; trying it as given")
+        chosen = [dict(number=space_group.number, axes=next((r['axes'] for r in ranked if r['consistent']), (0, 1, 2)))]
+    if not chosen: sol.warnings.append(f"no space group of the cell's crystal system agrees with the absences and holds "
+                                       f"{sol.formula.composition.reduced_formula} with Z = {', '.join(map(str, zs))}")
     return chosen
 
 def complete_solution(sol, space_group=None, z:int|None=None, say=print, max_groups:int=4):
@@ -489,10 +492,10 @@ def complete_solution(sol, space_group=None, z:int|None=None, say=print, max_gro
     system = space_group.crystal_system if space_group is not None else lattice_system(lat)
     sol.extraction = ex = pawley(data, lat, system)
     say(f"decomposed the pattern (Pawley): Rwp {ex.fom['rwp']:.4f}, a b c = {' '.join(f'{v:.5f}' for v in ex.cell[:3])}")
-    chosen = _settings_to_try(sol, ex, space_group, max_groups)
-    if not chosen: return
     zs = [int(z)] if z is not None else [c['z'] for c in formula_units(as_lattice(ex.cell).volume, sol.formula.composition, top=2)]
     sol.z_candidates = zs
+    chosen = _settings_to_try(sol, ex, space_group, zs, max_groups)
+    if not chosen: return
     say(f"trying space groups {', '.join(symmetry.space_group(r['number']).symbol for r in chosen)} with Z = {', '.join(map(str, zs))}")
     comps = []
     for axes in dict.fromkeys(r['axes'] for r in chosen):          # one completion per labelling of the axes, in rank order
