@@ -229,7 +229,7 @@ def predict_grid(model:CrystalNet,
                  transform:str|DensityTransform='log1p',  # the training transform (a checkpoint's 'transform')
                  sample:bool=True,
                  generator:torch.Generator|None=None,
-                 chunk:int|None=None,         # query points per crystal per call; default: 2¹⁶ rows (points × S × B)
+                 chunk:int|None=None,         # query points per crystal per call; default: 2¹³ rows (points × S × B)
                 )->torch.Tensor:              # (S, B, n, n, n) density in e/Å³
     "The predicted density on the n³ fractional grid ([i, j, k] at (i/n, j/n, k/n)) for S latent samples."
     model = fused_for_inference(model)
@@ -242,7 +242,7 @@ def predict_grid(model:CrystalNet,
     formula = None if formula is None else formula.to(dev, torch.float32)
     model.check_inputs(pattern, formula, pts[:, :1])
     z = model.latents(model.encode(pattern, formula), n_samples, generator, sample)
-    chunk = chunk or max(1, 2**16//(z.shape[0]*B))
+    chunk = chunk or max(1, 2**13//(z.shape[0]*B))
     out = torch.cat([model.decode(z, pts[:, i:i + chunk]) for i in range(0, n**3, chunk)], -1)
     return tf.inverse(out.float()).reshape(-1, B, n, n, n).cpu()
 
