@@ -370,7 +370,7 @@ def forbidden_clusters(ex:Extraction, group)->np.ndarray:
 def rank_space_groups(ex:Extraction,          # a decomposition (`pawley`)
                       floor:float=0.003,      # intensities below this fraction of the strongest cluster do not count
                       z:float=3.,             # nor below z standard uncertainties
-                     )->list:                 # [{'number', 'symbol', 'absent', 'violations', 'violation', 'consistent'}], best first
+                     )->list:                 # [{'number', 'symbol', 'absent', 'violations', 'violation', 'worst', 'consistent'}], best first
     "Rank the space groups of the cell's crystal system by how well their systematic absences agree with the intensities."
     I, sig = ex.cluster_intensity, ex.cluster_sigma
     big = (I > z*sig) & (I > floor*I.max())
@@ -379,7 +379,8 @@ def rank_space_groups(ex:Extraction,          # a decomposition (`pawley`)
         f = forbidden_clusters(ex, n)
         bad = f & big
         out.append(dict(number=n, symbol=space_group(n).symbol, absent=int(f.sum()), violations=int(bad.sum()),
-                        violation=float(I[bad].sum()/I.sum()), consistent=not bad.any()))
+                        violation=float(I[bad].sum()/I.sum()), worst=float(I[bad].max()/I.max()) if bad.any() else 0.,
+                        consistent=not bad.any()))
     return sorted(out, key=_group_rank_key)
 
 def _group_rank_key(r:dict)->tuple:

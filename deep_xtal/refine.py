@@ -469,10 +469,15 @@ def groups_to_try(ranked:list,     # rows of 10_extract's `rank_space_groups` / 
                   formula,         # the formula unit
                   z_values:list,   # candidate Z
                   n:int=4,         # groups wanted
-                 )->list:          # the first n consistent rows whose group can hold the formula at some Z
-    "The best-ranked consistent groups that can hold the formula at one of the Z values."
-    rows = [r for r in ranked if r['consistent']]
-    return [r for r in rows if any(can_hold(r['number'], cell_composition(formula, z)) for z in z_values)][:n]
+                  near:float=0.01, # a group whose violating reflections are all weaker than this fraction of the strongest
+                 )->list:          # the rows to try, best first
+    """The best-ranked consistent groups that can hold the formula at one of the Z values; the last place goes to a nearly
+    consistent group (violations all below `near`) that explains more absences than any of them, if there is one."""
+    fits = lambda r: any(can_hold(r['number'], cell_composition(formula, z)) for z in z_values)
+    out = [r for r in ranked if r['consistent'] and fits(r)][:n]
+    most = max((r['absent'] for r in out), default=-1)
+    extra = next((r for r in ranked if not r['consistent'] and r.get('worst', 1.) < near and r['absent'] > most and fits(r)), None)
+    return out if extra is None else out[:n - 1] + [extra]
 
 # %% ../nbs/11_refine.ipynb #324282fd
 @dataclass

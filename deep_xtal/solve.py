@@ -476,7 +476,7 @@ def _settings_to_try(sol, ex, space_group, zs:list, max_groups:int)->list:
         why = ("the absences contradict it in every labelling of the cell's axes" if not any(r['consistent'] for r in ranked) else
                f"no set of its Wyckoff positions holds {sol.formula.composition.reduced_formula} with Z = {', '.join(map(str, zs))}")
         sol.warnings.append(f"space group {space_group.symbol}: {why}; trying it as given")
-        chosen = [dict(number=space_group.number, axes=next((r['axes'] for r in ranked if r['consistent']), (0, 1, 2)))]
+        chosen = [dict(number=space_group.number, axes=ranked[0]['axes'] if ranked else (0, 1, 2))]   # its least violated labelling
     if not chosen: sol.warnings.append(f"no space group of the cell's crystal system agrees with the absences and holds "
                                        f"{sol.formula.composition.reduced_formula} with Z = {', '.join(map(str, zs))}")
     return chosen
