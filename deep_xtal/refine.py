@@ -476,7 +476,8 @@ def groups_to_try(ranked:list,     # rows of 10_extract's `rank_space_groups` / 
     fits = lambda r: any(can_hold(r['number'], cell_composition(formula, z)) for z in z_values)
     out = [r for r in ranked if r['consistent'] and fits(r)][:n]
     most = max((r['absent'] for r in out), default=-1)
-    extra = next((r for r in ranked if not r['consistent'] and r.get('worst', 1.) < near and r['absent'] > most and fits(r)), None)
+    nearly = [r for r in ranked if not r['consistent'] and r.get('worst', 1.) < near and r['absent'] > most and fits(r)]
+    extra = max(nearly, key=lambda r: r['absent'], default=None)   # the one that explains the most (first of equals)
     return out if extra is None else out[:n - 1] + [extra]
 
 # %% ../nbs/11_refine.ipynb #324282fd
