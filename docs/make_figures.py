@@ -32,22 +32,24 @@ if (run/'train.csv').exists():
     out = Path(__file__).parent/'learning_curve_small_cpu.png'
     learning_curve(run, out); print('wrote', out)
 
-# The README's demo picture: `deep_xtal demo` with the bundled model, its offline 3-D view rendered by headless Chromium
-# (deep_xtal.viz.render_png; needs the Debian package chromium) beside its pattern plot.
+# The README's demo picture: `deep_xtal demo` with the bundled model, its offline 3-D view of the refined structure rendered
+# by headless Chromium (deep_xtal.viz.render_png; needs the Debian package chromium) beside the Rietveld fit (fit.png).
 import tempfile
 from deep_xtal.viz import demo
 from deep_xtal.viz import render_png, find_chromium, image_coverage
-if find_chromium():
-    with tempfile.TemporaryDirectory() as d:
-        rep = demo(d, progress=None)
-        shot = render_png(Path(d)/'view.html', Path(d)/'view.png', 700, 560)
-        print('3-D view coverage', image_coverage(shot))
-        fig, axs = plt.subplots(1, 2, figsize=(13, 5), dpi=110, gridspec_kw=dict(width_ratios=[1, 1.45]))
-        for ax, img in zip(axs, (shot, Path(d)/'pattern.png')):
-            ax.imshow(plt.imread(img)); ax.axis('off')
-        c = rep['comparison']
-        axs[0].set_title(f"NaCl mean density, isosurface (paper SSIM {c['paper']['ssim']:.3f})", fontsize=10)
-        fig.tight_layout()
-        out = Path(__file__).parent/'demo_result.png'
-        fig.savefig(out); print('wrote', out)
-else: print('no Chromium: skipped docs/demo_result.png')
+with tempfile.TemporaryDirectory() as d:
+    rep = demo(d, progress=None)
+    if find_chromium():
+        left = render_png(Path(d)/'view.html', Path(d)/'view.png', 700, 560)
+        print('3-D view coverage', image_coverage(left)); what = 'density isosurface'
+    else: left, what = Path(d)/'slices.png', 'density slices'   # no Chromium here: the slices instead of the 3-D view
+    fit = Path(d)/('fit.png' if (Path(d)/'fit.png').exists() else 'pattern.png')   # the Rietveld fit of the refined structure
+    fig, axs = plt.subplots(1, 2, figsize=(13, 5), dpi=110, gridspec_kw=dict(width_ratios=[1, 1.45]))
+    for ax, img in zip(axs, (left, fit)):
+        ax.imshow(plt.imread(img)); ax.axis('off')
+    st = rep.get('structure')
+    axs[0].set_title(f"NaCl: refined {st['formula']} in {st['space_group']}, Rwp {st['rwp']:.4f} ({what})" if st else
+                     f"NaCl mean density ({what}, paper SSIM {rep['comparison']['paper']['ssim']:.3f})", fontsize=10)
+    fig.tight_layout()
+    out = Path(__file__).parent/'demo_result.png'
+    fig.savefig(out); print('wrote', out)
