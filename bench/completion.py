@@ -15,8 +15,9 @@ group after the origin search), + observed amplitudes (the data-consistent densi
 density against the truth's procrystal density (B = 2 Å², the paper's protocol after aligning the origin) and whether
 the atoms match (StructureMatcher, 07_metrics' settings); the refined Rwp beside the Rwp of the true structure refined in
 the same way; the electron count; the wall time. `--ablation` adds the same completion started from a random density
-instead of the network's; `--control` gives each crystal another crystal's pattern (its atoms in this crystal's cell, so
-that it indexes) and records whether the pipeline still "finds" this crystal.
+instead of the network's; `--control` gives each crystal another crystal's pattern (the atoms of the next crystal of another space group, so of
+another structure type, in this crystal's cell, so that it indexes) and records whether the pipeline still "finds" this
+crystal, and at what Rwp.
 
 Results are appended to a jsonl file as they come (re-running resumes); `--summary` prints the tables for BENCHMARKS.md.
 Runs `--workers` processes of one thread each.
@@ -149,6 +150,11 @@ def summary(paths:list):
         print(f"time per crystal: median {np.median(t):.0f} s, max {max(t):.0f} s; errors: {sum('error' in r for r in rows)}")
 
 
+def _group(s)->int:
+    import spglib
+    return int(spglib.get_symmetry_dataset((s.lattice.matrix, s.frac_coords, [x.Z for x in s.species]), symprec=0.01).number)
+
+
 def frac_rank(rows, k): return sum(1 for r in rows if r.get('true_group_rank') and r['true_group_rank'] <= k)/max(len(rows), 1)
 
 
@@ -176,8 +182,8 @@ def main(argv=None):
     for i, (name, s) in enumerate(cells):
         if name in done: continue
         job = dict(name=name, structure=s, args=args, seed=i)
-        if a.control:
-            other = cells[(i + 1) % len(cells)][1]
+        if a.control:                       # the next crystal of another space group (so of another structure type)
+            other = next((c for k in range(1, len(cells)) for c in [cells[(i + k) % len(cells)][1]] if _group(c) != _group(s)), cells[(i + 1) % len(cells)][1])
             from pymatgen.core import Structure
             job['pattern_of'] = Structure(s.lattice, other.species, other.frac_coords)
         jobs.append(job)
