@@ -5,7 +5,7 @@
 # %% ../nbs/13_solve.ipynb #3db6d11c
 from __future__ import annotations
 import json, math, re, time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 import numpy as np
 import torch
@@ -504,6 +504,7 @@ def complete_solution(sol, space_group=None, z:int|None=None, say=print, max_gro
         c = complete_structure(data, exa, sol.formula.composition, sol.mean.permute(*axes), [r['number'] for r in chosen if r['axes'] == axes], zs, progress=say)
         comps.append((axes, exa, c))
     axes, exa, comp = min(comps, key=lambda t: bic(t[2].best) if t[2].best is not None else float('inf'))
+    comp = replace(comp, tried=[t for *_, c in comps for t in c.tried], messages=[m for *_, c in comps for m in c.messages])  # every labelling's
     sol.completion, sol.extraction, sol.settings['axes'] = comp, exa, list(axes)
     sol.warnings += comp.messages if comp.best is None else []
     if comp.best is not None:
