@@ -12,6 +12,7 @@ import argparse, hashlib, json, os, platform, sys
 from pathlib import Path
 import torch
 from pymatgen.core import Composition
+from deep_xtal.train import safe_load
 
 KEEP = ('model', 'model_config', 'transform', 'batches', 'train_config', 'run', 'data_hash', 'state', 'version')
 CARD_METHODS = ('model', 'cell mean', 'mean density', 'random structure', 'formula only')
@@ -60,7 +61,7 @@ def main(argv=None):
     ap.add_argument('--name', default='solve_mp_small.pt')
     ap.add_argument('--hardware', default=None, help='training hardware (default: this machine)')
     a = ap.parse_args(argv)
-    ck = torch.load(a.checkpoint, map_location='cpu', weights_only=False)
+    ck = safe_load(a.checkpoint)
     slim = {k: ck[k] for k in KEEP if k in ck}
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     path = out/a.name

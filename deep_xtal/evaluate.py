@@ -182,7 +182,7 @@ def evaluate(checkpoint:str|Path,             # a checkpoint of 06_train (`best.
     mean_grid = None
     if baselines:
         mp = out/'mean_density.pt'
-        if mp.exists(): mean_grid = torch.load(mp)
+        if mp.exists(): mean_grid = torch.load(mp, weights_only=True)
         else: mean_grid = _mean_training_density(train, train_limit); torch.save(mean_grid, mp)
     g = torch.Generator(device).manual_seed(seed)
     with open(rows_path, 'a') as f:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_train.ipynb #79348a39
 from __future__ import annotations
-import csv, hashlib, json, math, os, random, time
+import csv, hashlib, json, math, os, random, re, time
 from dataclasses import dataclass, asdict, field, fields, replace
 from pathlib import Path
 import numpy as np
@@ -17,8 +17,9 @@ from .data import DataConfig, CrystalData, CachedData, EpochBatchSampler, split_
 from .model import CrystalNet, ModelConfig
 
 # %% auto #0
-__all__ = ['SCHEDULES', 'TrainConfig', 'DataSpec', 'run_config', 'load_run_config', 'data_hash', 'make_datasets', 'lr_at',
-           'Trainer', 'load_checkpoint', 'checkpoint_config', 'train_from_config', 'learning_curve']
+__all__ = ['SCHEDULES', 'SAFE_GLOBALS', 'TrainConfig', 'DataSpec', 'run_config', 'load_run_config', 'data_hash', 'make_datasets',
+           'lr_at', 'Trainer', 'safe_load', 'load_checkpoint', 'checkpoint_config', 'train_from_config',
+           'learning_curve']
 
 # %% ../nbs/06_train.ipynb #d1e6fbed
 SCHEDULES = ('cosine_restarts', 'onecycle', 'constant')
@@ -258,6 +259,25 @@ def validate(self:Trainer)->dict:
         n += k
     return dict(val_l1=s_t/n, val_l1_e=s_e/n, val_rel_l1=s_e/s_ref)
 
+# %% ../nbs/06_train.ipynb #37d2e6e8
+try: from numpy._core.multiarray import _reconstruct as _np_reconstruct     # NumPy ≥ 2
+except ImportError: from numpy.core.multiarray import _reconstruct as _np_reconstruct
+SAFE_GLOBALS = [_np_reconstruct, np.ndarray, np.dtype, type(np.dtype('uint32'))]   # NumPy's arrays (the saved random state)
+
+def safe_load(path:str|Path, device:str='cpu')->dict:
+    "`torch.load` of data only (weights_only=True + `SAFE_GLOBALS`); a file that names any other Python object raises `DeepXtalError`."
+    import pickle, zipfile
+    if not zipfile.is_zipfile(path): raise DeepXtalError(f"{path}: not a deep_xtal checkpoint (not a file written by torch.save)")
+    try:
+        with torch.serialization.safe_globals(SAFE_GLOBALS): return torch.load(path, map_location=device, weights_only=True)
+    except pickle.UnpicklingError as e:
+        if 'weights only' not in str(e).lower(): raise DeepXtalError(f"{path}: not a deep_xtal checkpoint ({str(e).splitlines()[0]})") from None
+        what = re.search(r'(?:Unsupported global: GLOBAL|unsupported GLOBAL|Unsupported class) (\S+)', str(e))
+        raise DeepXtalError(f"{path}: refused to load: the file asks to run or rebuild the Python object "
+                            f"{what.group(1) if what else '(unknown)'}, which could execute code; a deep_xtal checkpoint holds only "
+                            "tensors and settings. Use checkpoints from a source you trust, written by deep_xtal") from None
+    except Exception as e: raise DeepXtalError(f"{path}: not a deep_xtal checkpoint ({str(e).splitlines()[0]})") from None
+
 # %% ../nbs/06_train.ipynb #7932b9ef
 @patch
 def checkpoint(self:Trainer)->dict:
@@ -278,7 +298,7 @@ def save(self:Trainer, name:str='last.pt'):
 @patch
 def load(self:Trainer, path:str|Path, strict_data:bool=True):
     "Resume from a checkpoint written by `save`."
-    ck = torch.load(path, map_location=self.device, weights_only=False)
+    ck = safe_load(path, self.device)
     if strict_data and ck.get('data_hash') != self.data_hash:
         raise DeepXtalError(f"{path}: this checkpoint was trained on different data (or batch settings); "
                             "start a new run folder, or pass strict_data=False to continue on the new data")
@@ -377,11 +397,10 @@ def fit(self:Trainer, resume:bool|str|Path=False)->dict:
 
 # %% ../nbs/06_train.ipynb #cdd8d0eb
 def load_checkpoint(path:str|Path, device:str='cpu')->tuple:
-    "(model in eval mode, checkpoint dict) from a file written by `Trainer.save`."
+    "(model in eval mode, checkpoint dict) from a file written by `Trainer.save`; refuses files that would run code (`safe_load`)."
     path = Path(path)
     if not path.exists(): raise DeepXtalError(f"{path}: checkpoint not found")
-    try: ck = torch.load(path, map_location=device, weights_only=False)
-    except Exception as e: raise DeepXtalError(f"{path}: not a deep_xtal checkpoint ({e})") from None
+    ck = safe_load(path, device)
     if not isinstance(ck, dict) or 'model_config' not in ck: raise DeepXtalError(f"{path}: not a deep_xtal checkpoint (no model_config)")
     model = CrystalNet(ModelConfig(**ck['model_config']))
     model.load_state_dict(ck['model'])
