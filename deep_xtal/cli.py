@@ -6,10 +6,6 @@
 from __future__ import annotations
 import argparse, csv, json, os, sys, warnings
 from pathlib import Path
-from .core import *
-from .structures import EXAMPLE_DIR
-from .pxrd import simulate
-from .cmed import procrystal_density, write_cube, write_chgcar, DEFAULT_B_ISO
 
 # %% auto #0
 __all__ = ['simulate_command', 'density_command', 'build_command', 'train_command', 'eval_command', 'solve_command',
@@ -18,6 +14,7 @@ __all__ = ['simulate_command', 'density_command', 'build_command', 'train_comman
 # %% ../nbs/15_cli.ipynb #505bf269
 def _debye_waller_arg(values:list|None):
     "Parse `--debye-waller 0.5` or `--debye-waller Na=1.2 Cl=0.8`."
+    from deep_xtal.core import PatternError
     if not values: return None
     if len(values) == 1 and '=' not in values[0]:
         try: return float(values[0])
@@ -58,6 +55,8 @@ def _summary(records:list)->str:
 # %% ../nbs/15_cli.ipynb #b4691be1
 def _inputs(a)->list:
     "Structure files plus bundled examples named with --example."
+    from deep_xtal.core import DeepXtalError, StructureError
+    from deep_xtal.structures import EXAMPLE_DIR
     inputs = list(a.structures)
     for ex in a.example:
         path = EXAMPLE_DIR/f'{ex}.cif'
@@ -69,6 +68,8 @@ def _inputs(a)->list:
 # %% ../nbs/15_cli.ipynb #0d51cd2a
 def simulate_command(a)->int:
     "Run `deep_xtal simulate` from parsed arguments; returns the exit status."
+    from deep_xtal.core import DeepXtalError, PatternError
+    from deep_xtal.pxrd import simulate
     inputs = _inputs(a)
     if a.out and Path(a.out).suffix.lower() not in ('.json', '.csv'): raise DeepXtalError(f"--out {a.out}: the file must end in .json or .csv")
     if a.bins is not None and a.bins < 1: raise PatternError(f"--bins {a.bins}: the number of bins must be positive")
@@ -126,13 +127,15 @@ def _simulate_parser(sub):
     return p
 
 # %% ../nbs/15_cli.ipynb #50c368c1
+_DEFAULT_B_ISO = 2.0   # 03_cmed's DEFAULT_B_ISO, written out so that `--help` imports nothing heavy (a test below keeps them equal)
+
 def _density_parser(sub):
     p = sub.add_parser('density', help='procrystal electron density on the N³ fractional grid',
                        description='Procrystal (independent-atom) electron density of structures on an N³ grid, in e/Å³.')
     p.add_argument('structures', nargs='*', metavar='STRUCTURE_FILE')
     p.add_argument('--example', action='append', default=[], metavar='NAME', help='bundled structure: NaCl, Si, CsCl, corundum')
     p.add_argument('--grid', type=int, default=50, metavar='N', help='grid points per axis (default 50, the paper\'s CMED)')
-    p.add_argument('--b-iso', type=float, default=DEFAULT_B_ISO, metavar='B', help=f'isotropic B in Å² (default {DEFAULT_B_ISO})')
+    p.add_argument('--b-iso', type=float, default=_DEFAULT_B_ISO, metavar='B', help=f'isotropic B in Å² (default {_DEFAULT_B_ISO})')
     p.add_argument('--as-given', action='store_true', help='use the cell as given, not the conventional standard cell')
     p.add_argument('--out', metavar='FILE', help='.npy, .npz, .cube or a name containing CHGCAR (default: print a summary)')
     p.set_defaults(func=density_command)
@@ -141,7 +144,9 @@ def _density_parser(sub):
 def density_command(a)->int:
     "Run `deep_xtal density`; returns the exit status."
     import numpy as np
+    from deep_xtal.core import DeepXtalError, StructureError
     from deep_xtal.structures import batch_structures, conventional_standard_structure, named_structures
+    from deep_xtal.cmed import procrystal_density, write_cube, write_chgcar
     named, errors = named_structures(_inputs(a))
     out = Path(a.out) if a.out else None
     kind = None if out is None else 'chgcar' if 'chgcar' in out.name.lower() else out.suffix.lower()
@@ -187,6 +192,7 @@ def _build_parser(sub):
 
 def build_command(a)->int:
     "Run `deep_xtal build`; returns the exit status."
+    from deep_xtal.core import DeepXtalError
     from deep_xtal.data import build_cache, iter_named, record_splits, cache_report, DataConfig
     for s in a.sources:
         if not Path(s).exists(): raise DeepXtalError(f"{s}: no such file or folder")
@@ -341,6 +347,7 @@ def _demo_parser(sub):
 # %% ../nbs/15_cli.ipynb #9bb1febd
 def view_command(a)->int:
     "Run `deep_xtal view`; returns the exit status."
+    from deep_xtal.core import DeepXtalError
     d = Path(a.result)
     page, rpath = d/'view.html', d/'report.json'
     if not rpath.exists(): raise DeepXtalError(f"{d}: no report.json; give a folder written by `deep_xtal solve` or `deep_xtal demo`")
@@ -380,6 +387,7 @@ def main(argv:list|None=None)->int:
     _demo_parser(sub)
     _view_parser(sub)
     a = ap.parse_args(argv)
+    from deep_xtal.core import DeepXtalError, WavelengthWarning   # torch and the science stack load only once a command runs
     shown = warnings.showwarning                 # our warnings (e.g. a changed wavelength name) as one line each, no source line
     warnings.showwarning = lambda message, category, *args, **kw: (print(f"deep_xtal: warning: {message}", file=sys.stderr)
                                                                    if issubclass(category, WavelengthWarning) else shown(message, category, *args, **kw))

@@ -30,7 +30,8 @@ __all__ = ['GSAS_SUFFIXES', 'PATTERN_SUFFIXES', 'MIN_POINTS', 'MODEL_DIR', 'BUND
            'PreparedPattern', 'resample_to_grid', 'prepare_pattern', 'FormulaInput', 'parse_formula',
            'bundled_checkpoint', 'Solver', 'load_solver', 'predict_density', 'lattice_positions', 'index_check',
            'calculated_pattern', 'compare_with_structure', 'complete_solution', 'compare_refined', 'Solution',
-           'solve_inputs', 'pick_best_sample', 'solve', 'solution_report', 'structure_report', 'demo_measurement']
+           'solve_inputs', 'pick_best_sample', 'sample_agreement', 'solve', 'solution_report', 'structure_report',
+           'demo_measurement']
 
 # %% ../nbs/13_solve.ipynb #5d23fcb0
 @dataclass
@@ -595,6 +596,17 @@ def pick_best_sample(sol:Solution):
         sol.best_index, sol.best_by = int(np.argmin(sol.sample_rwp)), 'rwp'
         sol.fit = calculated_pattern(samples[sol.best_index], lattice, pp)   # and refitted for the best sample
     sol.best = samples[sol.best_index]
+
+# %% ../nbs/13_solve.ipynb #98d6b4be
+def sample_agreement(samples:torch.Tensor, # (S, n1, n2, n3) latent samples, e/Å³
+                    )->float|None:         # mean leave-one-out correlation in [−1, 1]; None for one sample
+    "How alike the latent samples are: the mean correlation of each sample with the mean of the other S − 1."
+    S = samples.shape[0]
+    if S < 2: return None
+    x = samples.flatten(1).double()
+    others = (x.sum(0) - x)/(S - 1)
+    xc, oc = x - x.mean(1, keepdim=True), others - others.mean(1, keepdim=True)
+    return float(((xc*oc).sum(1)/(xc.norm(dim=1)*oc.norm(dim=1)).clamp_min(1e-30)).mean())
 
 # %% ../nbs/13_solve.ipynb #e71b9832
 def solve(pattern:str|Path|MeasuredPattern,   # measured pattern file (or a `MeasuredPattern`)
