@@ -1,6 +1,6 @@
 """Package a trained solver checkpoint as deep_xtal's bundled model and write its model card.
 
-    python bench/package_model.py runs/solve_cpu/best.pt \
+    python bench/package_model.py runs/solve_cpu/best.pt --systems cubic trigonal \
         --eval runs/solve_cpu/eval_cubic runs/solve_cpu/eval_trigonal \
         --solve runs/lab6_solved/report.json --out deep_xtal/models
 
@@ -14,7 +14,7 @@ import torch
 from pymatgen.core import Composition
 from deep_xtal.train import safe_load
 
-KEEP = ('model', 'model_config', 'transform', 'batches', 'train_config', 'run', 'data_hash', 'state', 'version')
+KEEP = ('model', 'model_config', 'transform', 'batches', 'train_config', 'run', 'data_hash', 'state', 'version', 'vocabulary', 'crystal_systems')
 CARD_METHODS = ('model', 'cell mean', 'mean density', 'random structure', 'formula only')
 
 def cpu_name()->str:
@@ -60,9 +60,12 @@ def main(argv=None):
     ap.add_argument('--out', default='deep_xtal/models')
     ap.add_argument('--name', default='solve_mp_small.pt')
     ap.add_argument('--hardware', default=None, help='training hardware (default: this machine)')
+    ap.add_argument('--systems', nargs='+', default=None, metavar='SYSTEM',
+                    help="crystal systems of the training data, recorded as 'crystal_systems' for solve's verdicts (e.g. cubic trigonal)")
     a = ap.parse_args(argv)
     ck = safe_load(a.checkpoint)
     slim = {k: ck[k] for k in KEEP if k in ck}
+    if a.systems: slim['crystal_systems'] = [x.lower() for x in a.systems]
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     path = out/a.name
     torch.save(slim, path)
@@ -91,7 +94,9 @@ def main(argv=None):
          "for validation (the paper's test crystals are not in the data).",
          f"- Input patterns drawn fresh per crystal and step (04_data `ExperimentConfig`): anodes {b.get('experimental', {}).get('anodes')}, "
          "Kα doublet, Caglioti + Scherrer widths, zero shift, background, Poisson counts, a random measured 2θ window.",
-         f"- Data hash (names + batch settings): `{slim.get('data_hash')}`.", '',
+         f"- Data hash (names + batch settings): `{slim.get('data_hash')}`.",
+         f"- Crystal systems seen in training (recorded in the checkpoint as `crystal_systems`; `solve` flags any other): "
+         f"{', '.join(slim.get('crystal_systems') or ['not recorded'])}.", '',
          '## Training', '',
          "- Recipe: `deep_xtal train --config configs/solve_cpu.yaml --out runs/solve_cpu` (after `deep_xtal build`, see the config).",
          f"- This checkpoint: step {step} (lowest validation L1) after {minutes:.1f} minutes; the run: {steps} steps of {t.get('batch_size')} "

@@ -282,6 +282,7 @@ def _print_report(rep:dict, out:Path):
               + (f"; atoms matched: {c['atoms']['matched']}" if 'atoms' in c else ''))
         if c.get('refined'): print(f"refined structure vs {c['reference']}: SSIM {c['refined']['paper']['ssim']:.4f}, matched: {c['refined']['matched']}")
     for w in rep.get('warnings', []): print(f"warning: {w}")
+    if rep.get('verdict'): print(f"verdict: {rep['verdict']['summary']}")
 
 # %% ../nbs/15_cli.ipynb #a993f36e
 def solve_command(a)->int:
@@ -293,7 +294,7 @@ def solve_command(a)->int:
                 not a.no_background, a.kalpha2, a.axis, a.device, space_group=a.space_group, z=a.z, refine=not a.no_refine)
     rep = write_outputs(sol, out, html=not a.no_html)
     _print_report(rep, out)
-    print(f"wrote {len(rep['files'])} files to {out}/ (open view.html, or: deep_xtal view {out})")
+    print(f"wrote {len(rep['files'])} files to {out}/" + ('' if a.no_html else f" (open view.html, or: deep_xtal view {out})"))
     return 0
 
 # %% ../nbs/15_cli.ipynb #cb139a83
@@ -387,11 +388,12 @@ def main(argv:list|None=None)->int:
     _demo_parser(sub)
     _view_parser(sub)
     a = ap.parse_args(argv)
-    from deep_xtal.core import DeepXtalError, WavelengthWarning   # torch and the science stack load only once a command runs
+    from deep_xtal.core import DeepXtalError, WavelengthWarning, cli_messages   # torch and the science stack load only once a command runs
     shown = warnings.showwarning                 # our warnings (e.g. a changed wavelength name) as one line each, no source line
     warnings.showwarning = lambda message, category, *args, **kw: (print(f"deep_xtal: warning: {message}", file=sys.stderr)
                                                                    if issubclass(category, WavelengthWarning) else shown(message, category, *args, **kw))
-    try: return a.func(a)
+    try:
+        with cli_messages(): return a.func(a)     # messages name options (--axis q), not keyword arguments
     except DeepXtalError as e:
         print(f"deep_xtal: error: {e}", file=sys.stderr)
         return 1

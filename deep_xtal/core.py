@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #37b1f8c0
 from __future__ import annotations
-import math, warnings
+import contextlib, contextvars, math, warnings
 from dataclasses import dataclass
 import torch
 from pymatgen.core.periodic_table import Element
@@ -12,9 +12,9 @@ from pymatgen.analysis.diffraction.xrd import WAVELENGTHS as _PMG_WAVELENGTHS
 
 # %% auto #0
 __all__ = ['N_ELEMENTS', 'ELEMENT_SYMBOLS', 'ANODES', 'KALPHA2_RATIO', 'LINES', 'EXP_FLOOR', 'DeepXtalError', 'StructureError',
-           'PatternError', 'atomic_number', 'WavelengthWarning', 'XraySource', 'xray_source', 'wavelength',
-           'kalpha_doublet', 'two_theta_to_q', 'q_to_two_theta', 'd_to_two_theta', 'as_dtype', 'complex_dtype',
-           'as_device', 'neg_exp', 'mp_rester']
+           'PatternError', 'option', 'cli_messages', 'atomic_number', 'WavelengthWarning', 'XraySource', 'xray_source',
+           'wavelength', 'kalpha_doublet', 'two_theta_to_q', 'q_to_two_theta', 'd_to_two_theta', 'as_dtype',
+           'complex_dtype', 'as_device', 'neg_exp', 'mp_rester']
 
 # %% ../nbs/00_core.ipynb #7b8ee1a7
 class DeepXtalError(ValueError):
@@ -25,6 +25,24 @@ class StructureError(DeepXtalError):
 
 class PatternError(DeepXtalError):
     "A diffraction setting or pattern is invalid (2θ range, wavelength, bins, profile parameters, empty data…)."
+
+# %% ../nbs/00_core.ipynb #cd9ef974
+_DIALECT = contextvars.ContextVar('deep_xtal_messages', default='python')
+
+def option(name:str,           # the Python keyword, e.g. 'axis'
+           value=None,         # the value to suggest, if any
+           cli:str|None=None,  # the command-line option's name when it differs ('z' for n_formula_units)
+          )->str:
+    "A setting as the user would write it: `--axis q` inside `cli_messages()`, else `axis='q'`."
+    if _DIALECT.get() == 'cli': return f"--{(cli or name).replace('_', '-')}" + ('' if value is None else f" {value}")
+    return name + ('' if value is None else f"={value!r}")
+
+@contextlib.contextmanager
+def cli_messages():
+    "Within this block, `option` writes command-line options (the `deep_xtal` command wraps every subcommand in it)."
+    token = _DIALECT.set('cli')
+    try: yield
+    finally: _DIALECT.reset(token)
 
 # %% ../nbs/00_core.ipynb #b3f7b15d
 N_ELEMENTS = 119  # length of a formula vector indexed by atomic number Z (entry 0 unused), as in the paper

@@ -9,7 +9,7 @@ from typing import NamedTuple
 import numpy as np
 import torch
 from pymatgen.core import Structure, Lattice, Composition
-from .core import DeepXtalError, StructureError
+from .core import DeepXtalError, StructureError, option
 from .structures import lattice_tensor
 from .cmed import cube_rotations, rotate_grid, shift_grid, invert_grid
 
@@ -192,7 +192,7 @@ def atoms_from_density(rho,                       # (N, N, N) density, e/Å³, [
         kept.append(q)
     if len(kept) < n_atoms:
         raise DeepXtalError(f"the density has {len(kept)} separate maxima but {comp.formula} × {nfu} needs {n_atoms} atoms; "
-                            "check the composition or pass n_formula_units")
+                            f"check the composition or give the number of formula units ({option('n_formula_units', cli='z')})")
     idx = np.asarray(kept)
     lg = np.log(np.clip(a, 1e-12, None))
     off = np.zeros(idx.shape)

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from pymatgen.core import Structure, Lattice, Composition
 from . import core
-from .core import DeepXtalError, PatternError, StructureError, N_ELEMENTS, XraySource
+from .core import DeepXtalError, PatternError, StructureError, N_ELEMENTS, XraySource, option
 from .structures import (batch_structures, conventional_standard_structure, read_structures, example_structure,
                                   as_lattice, EXAMPLE_DIR)
 from .pxrd import diffraction_lines, profile_pattern, strong_lines, rwp, scale_factor, Instrument, instrument_pattern
@@ -25,12 +25,14 @@ from .refine import complete_structure, refined_density, difference_map, bic, gr
 
 # %% auto #0
 __all__ = ['GSAS_SUFFIXES', 'PATTERN_SUFFIXES', 'MIN_POINTS', 'MODEL_DIR', 'BUNDLED_MODEL', 'PROFILE_KEYS', 'RWP_RATIO_WARN',
-           'DEMO_PATTERN', 'MeasuredPattern', 'read_xy', 'read_gsas', 'check_pattern', 'read_pattern', 'lab6_structure',
-           'simulated_measurement', 'write_xy', 'source_wavelengths', 'strip_kalpha2', 'remove_background',
-           'PreparedPattern', 'resample_to_grid', 'prepare_pattern', 'FormulaInput', 'parse_formula',
-           'bundled_checkpoint', 'Solver', 'load_solver', 'predict_density', 'lattice_positions', 'index_check',
-           'calculated_pattern', 'compare_with_structure', 'complete_solution', 'compare_refined', 'Solution',
-           'solve_inputs', 'pick_best_sample', 'sample_agreement', 'solve', 'solution_report', 'structure_report',
+           'MAX_POINTS', 'MIN_GRID', 'MAX_GRID', 'Z_VOLUME_RANGE', 'VERDICT_LIMITS', 'DEMO_PATTERN', 'MeasuredPattern',
+           'read_xy', 'read_gsas', 'check_pattern', 'read_pattern', 'lab6_structure', 'simulated_measurement',
+           'write_xy', 'source_wavelengths', 'strip_kalpha2', 'remove_background', 'PreparedPattern',
+           'resample_to_grid', 'prepare_pattern', 'FormulaInput', 'parse_formula', 'bundled_checkpoint', 'Solver',
+           'load_solver', 'predict_density', 'lattice_positions', 'index_check', 'calculated_pattern',
+           'compare_with_structure', 'complete_solution', 'compare_refined', 'Solution', 'bin_pattern',
+           'cell_formula_units', 'solve_inputs', 'pick_best_sample', 'sample_agreement', 'answer_system',
+           'quality_verdicts', 'overall_verdict', 'solve', 'anglesite_structure', 'solution_report', 'structure_report',
            'demo_measurement']
 
 # %% ../nbs/13_solve.ipynb #5d23fcb0
@@ -161,9 +163,9 @@ def check_pattern(p:MeasuredPattern)->MeasuredPattern:
                            "not background-subtracted or logarithmic data")
     if not (p.y > 0).any(): raise PatternError(f"{name}: every intensity is zero; nothing was measured")
     if p.axis == 'two_theta' and (p.x[0] < 0 or p.x[-1] > 180):
-        raise PatternError(f"{name}: 2θ runs from {p.x[0]:g} to {p.x[-1]:g}, outside 0–180°; if the first column is Q (Å⁻¹) say so (axis='q', --axis q)")
+        raise PatternError(f"{name}: 2θ runs from {p.x[0]:g} to {p.x[-1]:g}, outside 0–180°; if the first column is Q (Å⁻¹) say so ({option('axis', 'q')})")
     if p.axis == 'q' and (p.x[0] < 0 or p.x[-1] > 30):
-        raise PatternError(f"{name}: Q runs from {p.x[0]:g} to {p.x[-1]:g} Å⁻¹; that is not Q in Å⁻¹ (if it is 2θ, use axis='two_theta')")
+        raise PatternError(f"{name}: Q runs from {p.x[0]:g} to {p.x[-1]:g} Å⁻¹; that is not Q in Å⁻¹ (if it is 2θ, use {option('axis', 'two_theta')})")
     return p
 
 def read_pattern(path:str|Path,          # measured pattern file (see `PATTERN_SUFFIXES`)
@@ -173,7 +175,11 @@ def read_pattern(path:str|Path,          # measured pattern file (see `PATTERN_S
     path = Path(path)
     if not path.exists(): raise PatternError(f"{path}: no such file")
     if path.is_dir(): raise PatternError(f"{path}: is a folder; give the pattern file")
-    text = path.read_text(errors='replace')
+    raw = path.read_bytes()
+    if b'\x00' in raw[:8192] or raw[:8192].decode('utf-8', 'replace').count('\ufffd') > 0.05*min(len(raw), 8192):
+        raise PatternError(f"{path.name}: not a text pattern file (it holds binary data{', a ' + path.suffix.lstrip('.').upper() + ' file' if path.suffix else ''}); "
+                           "give the measured intensities as text columns of 2θ (or Q) and intensity (.xy, .xye, .csv) or GSAS (.gsas, .fxye)")
+    text = raw.decode('utf-8', 'replace')
     gsas = path.suffix.lower() in GSAS_SUFFIXES or re.search(r'^BANK\s', text, re.M) is not None
     p = read_gsas(path, text) if gsas else read_xy(path, axis, text)
     if axis is not None: p.axis = axis
@@ -214,8 +220,8 @@ def source_wavelengths(spec:str|float|None, # anode name ('CuKa': the doublet), 
                        name:str='pattern',  # for messages
                       )->tuple:             # (λ₁, λ₂ or None, I₂/I₁ or 0)
     "The wavelengths of a source: an anode's Kα doublet, or one line."
-    if spec is None: raise PatternError(f"{name}: the pattern is in 2θ but no wavelength was given; pass the anode "
-                                        "(--wavelength CuKa) or λ in Å, or give the data in Q (--axis q)")
+    if spec is None: raise PatternError(f"{name}: the pattern is in 2θ but no wavelength was given; give the anode "
+                                        f"({option('wavelength', 'CuKa')}) or λ in Å, or give the data in Q ({option('axis', 'q')})")
     src = core.xray_source(spec)
     return (src.lambda1, *src.kalpha2) if src.kalpha2 else (src.lambda1, None, 0.)
 
@@ -493,7 +499,7 @@ def complete_solution(sol, space_group=None, z:int|None=None, say=print, max_gro
     system = space_group.crystal_system if space_group is not None else lattice_system(lat)
     sol.extraction = ex = pawley(data, lat, system)
     say(f"decomposed the pattern (Pawley): Rwp {ex.fom['rwp']:.4f}, a b c = {' '.join(f'{v:.5f}' for v in ex.cell[:3])}")
-    zs = [int(z)] if z is not None else [c['z'] for c in formula_units(as_lattice(ex.cell).volume, sol.formula.composition, top=2)]
+    zs = cell_formula_units(as_lattice(ex.cell), sol.formula.composition, z)
     sol.z_candidates = zs
     chosen = _settings_to_try(sol, ex, space_group, zs, max_groups)
     if not chosen: return
@@ -511,11 +517,6 @@ def complete_solution(sol, space_group=None, z:int|None=None, say=print, max_gro
     if comp.best is not None:
         sol.refinement = comp.best; sol.atoms = comp.best.structure()
         say(f"refined structure: {comp.best.model.group.symbol}, {sol.atoms.composition.formula}, Rwp {comp.best.fom['rwp']:.4f}, GoF {comp.best.fom['gof']:.2f}")
-        ratio = comp.best.fom['rwp']/ex.fom['rwp']
-        if ratio > RWP_RATIO_WARN:
-            sol.warnings.append(f"the refined structure fits the pattern much worse than the free decomposition (Rwp {comp.best.fom['rwp']:.3f} "
-                                f"against {ex.fom['rwp']:.3f}, ratio {ratio:.2f} > {RWP_RATIO_WARN}): atoms are missing or misplaced, "
-                                "or the formula, Z or space group is wrong; treat the structure as a guess")
 
 def compare_refined(ref, reference:Structure, b_iso:float=2.0, n:int=50)->dict:
     "SSIM/PSNR (paper protocol, after aligning the origin) of the refined structure's density against a known one's; atom match."
@@ -555,6 +556,39 @@ class Solution:
     warnings: list = field(default_factory=list)
     timings: dict = field(default_factory=dict)
     settings: dict = field(default_factory=dict)
+    verdicts: list = field(default_factory=list)   # `quality_verdicts`: every check, its figure, limit and outcome
+    verdict: dict|None = None      # `overall_verdict`
+
+# %% ../nbs/13_solve.ipynb #3f6fdc4b
+MAX_POINTS = 10000   # longer patterns are binned (a typical lab scan: 5,000–10,000 points)
+
+def _narrowest_fwhm(p:MeasuredPattern)->float|None:
+    "FWHM (in x units) of the narrowest of the ten strongest peaks, or None when no peak stands out."
+    from scipy.signal import find_peaks, peak_widths
+    y = p.y - np.percentile(p.y, 10)
+    idx, prop = find_peaks(y, prominence=0.05*y.max())
+    if not len(idx): return None
+    idx = idx[np.argsort(prop['prominences'])[::-1][:10]]
+    w = peak_widths(y, idx, rel_height=0.5)[0]
+    return float(np.min(w)*np.median(np.diff(p.x)))
+
+def bin_pattern(p:MeasuredPattern,            # a checked pattern
+                max_points:int=MAX_POINTS,    # keep at most this many points (when the peaks allow)
+                points_per_fwhm:float=5.,     # the binned step stays ≤ FWHM / this
+               )->MeasuredPattern:            # `p` itself when short, else the binned pattern (meta['binned'] says how)
+    "Average runs of k neighbouring points (esd of the mean) so that a very long pattern keeps at most `max_points`."
+    n = len(p)
+    k = math.ceil(n/max_points)
+    if k <= 1: return p
+    step, fwhm = float(np.median(np.diff(p.x))), _narrowest_fwhm(p)
+    if fwhm is not None: k = max(1, min(k, int(fwhm/points_per_fwhm/step)))
+    if k <= 1: return p
+    m = n//k*k
+    esd = p.esd if p.esd is not None else np.sqrt(np.maximum(p.y, 1))
+    mean = lambda v: v[:m].reshape(-1, k).mean(1)
+    meta = dict(p.meta, binned=dict(factor=k, points_read=n, points=m//k, step=step*k, fwhm=fwhm))
+    if 'lines' in meta: meta['lines'] = np.asarray(meta['lines'])[:m:k]
+    return MeasuredPattern(mean(p.x), mean(p.y), np.sqrt((esd[:m]**2).reshape(-1, k).sum(1))/k, p.axis, p.wavelength, p.source, meta)
 
 # %% ../nbs/13_solve.ipynb #8f848cad
 def _structure_from_cif(path, what:str)->Structure:
@@ -562,9 +596,33 @@ def _structure_from_cif(path, what:str)->Structure:
     if not s: raise StructureError(f"{path}: no structure in the {what} file")
     return s[0][1]
 
-def solve_inputs(pattern, formula, wavelength=None, cell=None, cif=None, reference=None, axis=None, space_group=None, z=None)->dict:
-    "Read and check everything `solve` is given, before any model is loaded: pattern, formula, lattice, reference, group, Z."
+MIN_GRID, MAX_GRID = 16, 200   # points per axis of the density grid that `solve` accepts
+Z_VOLUME_RANGE = (0.55, 1.9)   # V / (Z · typical formula-unit volume) of the best Z: outside it no whole Z fits the cell
+
+def cell_formula_units(lattice:Lattice,     # the cell
+                       composition,         # the formula unit (a Composition)
+                       z:int|None=None,     # the user's Z, if given
+                       top:int=2,           # candidates returned
+                      )->list:              # Z values to try, best first
+    "Z from the cell volume and typical volumes per atom (10_extract's `formula_units`), or the user's; a clear error when no Z fits."
+    if z is not None: return [int(z)]
+    cands = formula_units(lattice.volume, composition, top=top)
+    r, lo, hi = cands[0]['ratio'], *Z_VOLUME_RANGE
+    if not lo <= r <= hi:
+        raise DeepXtalError(f"the cell's volume, {lattice.volume:.1f} Å³, fits no whole number of {composition.reduced_formula} formula units: "
+                            f"the nearest, Z = {cands[0]['z']}, gives {r:.2f} times the typical volume (crystals lie within {lo}–{hi}); "
+                            f"check the cell (conventional setting, Å) and the formula, or give Z ({option('z', 4)})")
+    return [c['z'] for c in cands]
+
+def solve_inputs(pattern, formula, wavelength=None, cell=None, cif=None, reference=None, axis=None, space_group=None, z=None,
+                 grid:int=50, n_samples:int=16)->dict:
+    "Read and check everything `solve` is given, before any model is loaded: pattern (binned when long), formula, lattice, group, Z."
+    if int(grid) != grid or not MIN_GRID <= grid <= MAX_GRID:
+        raise DeepXtalError(f"{option('grid', grid)}: the density grid takes {MIN_GRID}–{MAX_GRID} points per axis "
+                            f"(fewer cannot place atoms; the network was trained on 50)")
+    if int(n_samples) != n_samples or n_samples < 1: raise DeepXtalError(f"{option('n_samples', n_samples, cli='samples')}: give at least one latent sample")
     p = pattern if isinstance(pattern, MeasuredPattern) else read_pattern(pattern, axis)
+    p = bin_pattern(p)
     f = parse_formula(formula)
     if p.axis == 'two_theta': source_wavelengths(wavelength if wavelength is not None else p.wavelength, p.source)   # fail before loading
     if cell is not None and cif is not None: raise DeepXtalError("give either cell or cif, not both")
@@ -581,7 +639,8 @@ def solve_inputs(pattern, formula, wavelength=None, cell=None, cif=None, referen
         raise DeepXtalError(f"space group {space_group.symbol} contradicts the cell: {bad}")
     if lattice is not None and z is not None and f.composition.num_atoms*z > lattice.volume/5:
         raise DeepXtalError(f"{f.composition.num_atoms*z:g} atoms (Z = {z}) cannot fit a cell of {lattice.volume:.0f} Å³ (less than 5 Å³ per atom); check Z and the cell")
-    return dict(pattern=p, formula=f, lattice=lattice, reference=ref, space_group=space_group, z=z)
+    zs = cell_formula_units(lattice, f.composition, z) if lattice is not None and not f.partial else None
+    return dict(pattern=p, formula=f, lattice=lattice, reference=ref, space_group=space_group, z=z, zs=zs)
 
 def pick_best_sample(sol:Solution):
     "With a lattice, the sample whose pattern fits the measurement best (closure Rwp); without, the one nearest the mean."
@@ -589,8 +648,7 @@ def pick_best_sample(sol:Solution):
     if lattice is None:
         sol.best_index = int(((samples - sol.mean)**2).flatten(1).sum(1).argmin())
     else:
-        sol.indexing = index_check(pp, lattice)
-        if sol.indexing['warning']: sol.warnings.append(sol.indexing['warning'])
+        sol.indexing = index_check(pp, lattice)                        # judged in `quality_verdicts`
         instrument = calculated_pattern(sol.mean, lattice, pp)         # widths, zero shift, B: fitted once, on the mean
         sol.sample_rwp = [calculated_pattern(s, lattice, pp, profile=instrument)['rwp'] for s in samples]
         sol.best_index, sol.best_by = int(np.argmin(sol.sample_rwp)), 'rwp'
@@ -609,6 +667,81 @@ def sample_agreement(samples:torch.Tensor, # (S, n1, n2, n3) latent samples, e/�
     return float(((xc*oc).sum(1)/(xc.norm(dim=1)*oc.norm(dim=1)).clamp_min(1e-30)).mean())
 
 # %% ../nbs/13_solve.ipynb #e71b9832
+VERDICT_LIMITS = dict(closure_rwp=0.94, electron_ratio=(0.09, 1.10), sample_agreement=0.93, indexed_fraction=0.8, rwp_ratio=RWP_RATIO_WARN)
+
+def _check(name:str, figure:str, value, limit:str, ok, message:str|None=None, about:str='density')->dict:
+    return dict(check=name, figure=figure, value=value, limit=limit, ok=ok, about=about, message=None if ok or ok is None else message)
+
+def answer_system(sol)->str|None:
+    "The crystal system of the answer: the refined structure's group, the user's group, or the cell's metric (hexagonal covers trigonal)."
+    if sol.refinement is not None: return sol.refinement.model.group.crystal_system
+    if sol.settings.get('space_group') is not None: return symmetry.space_group(sol.settings['space_group']).crystal_system
+    return None if sol.lattice is None else lattice_system(sol.lattice)
+
+def _system_check(sol)->dict|None:
+    trained, system = sol.solver.checkpoint.get('crystal_systems'), answer_system(sol)
+    if system is None: return None
+    if trained is None: return _check('crystal system', 'crystal system of the answer', system, 'the training systems', None)
+    ok = system in trained or (system == 'hexagonal' and 'trigonal' in trained and sol.refinement is None and not sol.settings.get('space_group'))
+    return _check('crystal system', 'crystal system of the answer', system, f"one of {', '.join(trained)}", ok,
+                  f"the crystal is {system}, outside the systems the model was trained on ({', '.join(trained)}): its density is a guess")
+
+def _density_checks(sol, L:dict)->list:
+    out = []
+    if sol.fit is not None:
+        r = sol.fit['rwp']
+        out.append(_check('closure', "Rwp of the best sample's pattern", r, f"≤ {L['closure_rwp']}", r <= L['closure_rwp'],
+                          f"the network's density does not reproduce the pattern: closure Rwp {r:.3f} > {L['closure_rwp']} "
+                          "(worse than for 90 % of validation crystals)"))
+    n_e = sol.settings.get('electrons_per_cell')
+    if n_e and sol.lattice is not None:
+        q, (lo, hi) = float(sol.mean.mean())*sol.lattice.volume/n_e, L['electron_ratio']
+        out.append(_check('electrons', '∫ρ dV of the mean density / electrons per cell', q, f"{lo}–{hi}", lo <= q <= hi,
+                          f"the network's density holds {q*n_e:.1f} e per cell where {sol.formula.composition.reduced_formula} × Z "
+                          f"has {n_e:g} e (ratio {q:.2f}, outside {lo}–{hi}): its scale, and atoms counted from it, are unreliable"))
+    a = sample_agreement(sol.samples)
+    if a is not None:
+        out.append(_check('sample agreement', 'mean correlation of each latent sample with the others', a, f"≥ {L['sample_agreement']}",
+                          a >= L['sample_agreement'], f"the {len(sol.samples)} latent samples disagree (agreement {a:.3f} < "
+                          f"{L['sample_agreement']}): the pattern does not pin the density down for this model"))
+    return out
+
+def _structure_checks(sol, L:dict)->list:
+    out = []
+    if sol.indexing is not None:
+        f = float(np.mean(sol.indexing['indexed'])) if sol.indexing['indexed'] else 0.
+        out.append(_check('indexing', 'share of the strongest peaks the cell indexes', f, f"≥ {L['indexed_fraction']}",
+                          f >= L['indexed_fraction'], sol.indexing['warning'] or 'the cell does not index the peaks', 'both'))
+    r, ex = sol.refinement, sol.extraction
+    if r is not None and ex is not None:
+        q = r.fom['rwp']/ex.fom['rwp']
+        out.append(_check('refinement', 'refined Rwp / Pawley Rwp', q, f"≤ {L['rwp_ratio']}", q <= L['rwp_ratio'],
+                          f"the refined structure fits the pattern much worse than the free decomposition (Rwp {r.fom['rwp']:.3f} against "
+                          f"{ex.fom['rwp']:.3f}, ratio {q:.2f} > {L['rwp_ratio']}): atoms are missing or misplaced, or the formula, Z or "
+                          "space group is wrong; treat the structure as a guess", 'structure'))
+    elif sol.completion is not None:
+        out.append(_check('refinement', 'a refined structure', None, 'found', False,
+                          "no structure could be completed and refined; only the network's density is given", 'structure'))
+    return out
+
+def quality_verdicts(sol, limits:dict|None=None)->list:
+    "The checks that judge a solution, each {'check', 'figure', 'value', 'limit', 'ok', 'about', 'message'} (ok None: not judged)."
+    L = {**VERDICT_LIMITS, **(limits or {})}
+    sc, st = _system_check(sol), _structure_checks(sol, L)
+    cell = [v for v in st if v['check'] == 'indexing']                # the cell first: everything else rests on it
+    return cell + ([sc] if sc else []) + _density_checks(sol, L) + [v for v in st if v['check'] != 'indexing']
+
+def overall_verdict(verdicts:list, sol)->dict:
+    "{'structure': 'good'|'poor'|None, 'density': 'good'|'poor', 'summary': one plain sentence}."
+    bad = lambda about: [v['check'] for v in verdicts if v['ok'] is False and v['about'] in (about, 'both')]
+    st = None if sol.refinement is None else ('poor' if bad('structure') else 'good')
+    de = 'poor' if bad('density') else 'good'
+    if st == 'good': text = "the refined structure fits the data well" + ("" if de == 'good' else f"; the network's density alone is poor ({', '.join(bad('density'))})")
+    elif st == 'poor': text = f"the refined structure is doubtful ({', '.join(bad('structure'))}); treat it as a guess"
+    else: text = "the network's density " + ("passes every check" if de == 'good' else f"is poor ({', '.join(bad('density'))}); treat it as a guess")
+    return dict(structure=st, density=de, summary=text)
+
+# %% ../nbs/13_solve.ipynb #657edf6d
 def solve(pattern:str|Path|MeasuredPattern,   # measured pattern file (or a `MeasuredPattern`)
           formula:str,                        # 'LaB6', or the elements only: 'La B'
           wavelength=None,                    # anode ('CuKa'), line ('CuKa1') or λ in Å; not needed for Q data
@@ -629,8 +762,11 @@ def solve(pattern:str|Path|MeasuredPattern,   # measured pattern file (or a `Mea
     say = progress or (lambda *a: None)
     t0, timings = time.time(), {}
     def tick(k): timings[k] = round(time.time() - t0 - sum(timings.values()), 3)
-    inp = solve_inputs(pattern, formula, wavelength, cell, cif, reference, axis, space_group, z)
+    inp = solve_inputs(pattern, formula, wavelength, cell, cif, reference, axis, space_group, z, grid, n_samples)
     p, f, lattice, ref = inp['pattern'], inp['formula'], inp['lattice'], inp['reference']
+    if 'binned' in p.meta:
+        b = p.meta['binned']
+        say(f"binned {b['points_read']} points to {b['points']} ({b['factor']} per bin, step {b['step']:.4g}; narrowest peak FWHM {b['fwhm'] or float('nan'):.3g})")
     solver = load_solver(checkpoint, device)
     warn = []
     if f.partial and solver.formula_mode not in ('mixed', 'presence', 'drop_one'):
@@ -640,13 +776,19 @@ def solve(pattern:str|Path|MeasuredPattern,   # measured pattern file (or a `Mea
     samples = predict_density(solver, pp.network_input, f, n_samples, grid, seed)
     tick('inference'); say(f"inferred {n_samples} samples on a {grid}³ grid")
     sol = Solution(samples, samples.mean(0), samples.std(0, unbiased=False), None, 0, 'mean', p, pp, f, solver, lattice, warnings=warn,
-                   reference=ref, settings=dict(wavelength=wavelength, n_samples=n_samples, grid=grid, seed=seed, background=background, kalpha2=kalpha2))
+                   reference=ref, settings=dict(wavelength=wavelength, n_samples=n_samples, grid=grid, seed=seed, background=background, kalpha2=kalpha2,
+                                                space_group=None if inp['space_group'] is None else inp['space_group'].number, z=inp['zs']))
+    e_fu = sum(el.Z*n for el, n in f.composition.items())
+    if inp['zs']: sol.settings['electrons_per_cell'] = e_fu*inp['zs'][0]
+    if lattice is not None: say(f"fitting the patterns of the {len(samples)} samples to the measurement …")
     pick_best_sample(sol)
     if lattice is not None: tick('pattern'); say(f"fitted the patterns of the {len(samples)} samples")
     if lattice is not None and not f.partial and refine:
         complete_solution(sol, inp['space_group'], inp['z'], say); tick('completion')
+    if sol.refinement is not None: sol.settings['electrons_per_cell'] = float(sum(site.specie.Z for site in sol.atoms))
     if lattice is not None and not f.partial and sol.refinement is None:
-        try: sol.atoms = atoms_from_density(sol.best, lattice.matrix, f.composition, inp['z'])
+        n_e = sol.settings['electrons_per_cell']                       # the absolute scale: F(000) of formula × Z
+        try: sol.atoms = atoms_from_density(sol.best*(n_e/(float(sol.best.mean())*lattice.volume)), lattice.matrix, f.composition, inp['zs'][0])
         except DeepXtalError as e: warn.append(f"no atoms extracted: {e}")
         tick('atoms')
     if ref is not None:
@@ -654,12 +796,23 @@ def solve(pattern:str|Path|MeasuredPattern,   # measured pattern file (or a `Mea
         if sol.refinement is not None: sol.comparison['refined'] = compare_refined(sol.refinement, ref, solver.b_iso, grid)
         if sol.atoms is not None: sol.comparison['atoms'] = dict(zip(('matched', 'rms'), match_structures(sol.atoms, ref)))
         tick('comparison'); say(f"compared with {sol.comparison['reference']}")
+    sol.verdicts = quality_verdicts(sol)
+    sol.verdict = overall_verdict(sol.verdicts, sol)
+    sol.warnings += [v['message'] for v in sol.verdicts if v['message']]
     sol.timings = timings
     return sol
 
+# %% ../nbs/13_solve.ipynb #4c9d2605
+def anglesite_structure()->Structure:
+    "PbSO4, anglesite (Pnma, a b c = 8.482 5.398 6.959 Å; Miyake et al., Am. Mineral. 63, 506 (1978))."
+    return Structure.from_spacegroup('Pnma', Lattice.orthorhombic(8.482, 5.398, 6.959), ['Pb', 'S', 'O', 'O', 'O'],
+                                     [[0.1879, 0.25, 0.1673], [0.0654, 0.25, 0.6843], [0.9076, 0.25, 0.5950],
+                                      [0.1935, 0.25, 0.5432], [0.0811, 0.0272, 0.8086]])
+
 # %% ../nbs/13_solve.ipynb #e85eb654
-def _round(x, nd:int=4):
-    if isinstance(x, float): return round(x, nd)
+def _round(x, nd:int=6):
+    "Floats to `nd` significant digits (esds of 1e-5 survive), recursively."
+    if isinstance(x, float): return float(f'{x:.{nd}g}') if math.isfinite(x) else x
     if isinstance(x, dict): return {k: _round(v, nd) for k, v in x.items()}
     if isinstance(x, (list, tuple)): return [_round(v, nd) for v in x]
     return x
@@ -676,17 +829,19 @@ def solution_report(sol:Solution)->dict:
         model=dict(checkpoint=str(sol.solver.path.name), step=ck.get('state', {}).get('step'), q_grid=list(sol.solver.q_grid),
                    formula_mode=sol.solver.formula_mode, transform=sol.solver.transform, b_iso=sol.solver.b_iso,
                    data_hash=ck.get('data_hash')),
-        preprocessing=dict(background='snip' if sol.settings.get('background') else None, kalpha2=pp.kalpha2,
+        preprocessing=dict(background='snip' if sol.settings.get('background') else None, kalpha2=pp.kalpha2, binned=sol.pattern.meta.get('binned'),
                            q_range_used=list(pp.q_range), **{k: sol.settings[k] for k in ('n_samples', 'grid', 'seed')}),
         density=dict(units='e/Å³', grid=list(sol.mean.shape), mean_of_mean=float(sol.mean.mean()), max_of_mean=float(sol.mean.max()),
                      mean_std=float(sol.std.mean()), max_std=float(sol.std.max()), best_sample=sol.best_index, best_by=sol.best_by,
-                     electrons_per_cell=None if sol.lattice is None else float(sol.mean.mean())*sol.lattice.volume),
+                     electrons_per_cell=None if sol.lattice is None else float(sol.mean.mean())*sol.lattice.volume,
+                     electrons_expected=sol.settings.get('electrons_per_cell'), z=(sol.settings.get('z') or [None])[0],
+                     sample_agreement=sample_agreement(sol.samples)),
         closure=None if sol.fit is None else dict(rwp_best=sol.fit['rwp'], rwp_median=float(np.median(sol.sample_rwp)),
                                                   rwp_samples=sol.sample_rwp, **{k: sol.fit[k] for k in PROFILE_KEYS}),
         indexing=sol.indexing,
         atoms=None if sol.atoms is None else dict(formula=sol.atoms.composition.formula,
                                                   sites=[[s.species_string, *np.round(s.frac_coords, 4).tolist()] for s in sol.atoms]),
-        comparison=sol.comparison, warnings=list(sol.warnings), timings_s=sol.timings)
+        comparison=sol.comparison, verdict=sol.verdict, verdicts=sol.verdicts, warnings=list(sol.warnings), timings_s=sol.timings)
     rep.update(structure_report(sol))
     return _round(rep)
 

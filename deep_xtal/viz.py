@@ -4,7 +4,7 @@
 
 # %% ../nbs/14_viz.ipynb #39d36e97
 from __future__ import annotations
-import base64, html, importlib.resources, itertools, json, os, shutil, subprocess, tempfile
+import base64, html, importlib.resources, itertools, json, math, os, shutil, subprocess, tempfile
 from pathlib import Path
 from fastcore.basics import patch
 import numpy as np
@@ -27,7 +27,7 @@ from .refine import model_cif, refined_density, difference_map
 # %% auto #0
 __all__ = ['THREEDMOL_VERSION', 'ASSET_DIR', 'CHROMIUM_FLAGS', 'threedmol_js', 'iso_level', 'density_view', 'density_html',
            'write_html', 'plot_slices', 'plot_uncertainty', 'plot_pattern', 'plot_fit', 'DensityExplorer', 'explorer',
-           'find_chromium', 'render_png', 'image_coverage', 'write_outputs', 'demo']
+           'find_chromium', 'render_png', 'image_coverage', 'report_notes', 'write_outputs', 'demo']
 
 # %% ../nbs/14_viz.ipynb #f60149e0
 THREEDMOL_VERSION = '2.5.5'   # version of the vendored 3Dmol.js (npm package 3dmol), matching py3Dmol 2.5.5's CDN default
@@ -84,7 +84,7 @@ def _cell_edges(L:np.ndarray)->list:
 # %% ../nbs/14_viz.ipynb #fb514516
 def _per_level(value, n:int, name:str)->list:
     "A setting given once or once per iso level."
-    vals = [value]*n if isinstance(value, (str, int, float)) else list(value)
+    vals = [value]*n if isinstance(value, (str, int, float, np.number)) else list(value)
     if len(vals) != n: raise DeepXtalError(f"{name} has {len(vals)} entries for {n} iso level(s); give one value or one per level")
     return vals
 
@@ -137,15 +137,24 @@ def density_html(density,            # (n1, n2, n3) density, e/Å³
                  lattice,            # (3, 3) lattice rows in Å, or a pymatgen Lattice/Structure
                  structure=None,     # atoms to overlay
                  title:str='deep_xtal electron density', # the page's title
+                 notes:list|None=None, # lines shown above the view: text, or (text, True) for a warning (drawn in red)
                  **kwargs,           # passed to `density_view` (level, color, opacity, box, atoms, supercell, width, height, ...)
                 )->str:              # the HTML page
-    "A self-contained, offline HTML page showing `density_view(density, lattice, structure, **kwargs)`."
+    "A self-contained, offline HTML page showing `density_view(density, lattice, structure, **kwargs)`, with notes above it."
     if 'js' in kwargs: raise DeepXtalError("density_html always inlines the vendored 3Dmol.js; drop the js argument")
-    body = density_view(density, lattice, structure, js='', **kwargs).write_html()
+    body = _notes_html(title, notes) + density_view(density, lattice, structure, js='', **kwargs).write_html()
     return (f'<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n'
             f'<script>\n/* 3Dmol.js {THREEDMOL_VERSION}, BSD-3-Clause (https://3dmol.org), vendored by deep_xtal */\n{threedmol_js()}\n</script>\n'
             '<script>var $3Dmolpromise = Promise.resolve();  /* 3Dmol.js is loaded above: py3Dmol\'s loader stays idle */</script>\n'
             f'</head>\n<body style="margin: 0; padding: 0;">\n{body}\n</body>\n</html>\n')
+
+def _notes_html(title:str, notes:list|None)->str:
+    "The page's heading and notes (warnings in red), escaped."
+    if not notes: return ''
+    rows = [(n, False) if isinstance(n, str) else (str(n[0]), bool(n[1])) for n in notes]
+    items = ''.join(f'<li style="color: {"#b00020" if w else "#222"}">{"⚠ " if w else ""}{html.escape(t)}</li>' for t, w in rows)
+    return (f'<div style="font-family: sans-serif; font-size: 14px; margin: 8px 12px;"><h3 style="margin: 4px 0">{html.escape(title)}</h3>'
+            f'<ul style="margin: 4px 0; padding-left: 20px">{items}</ul></div>\n')
 
 def write_html(path:str|Path,  # output file, *.html
                density, lattice, structure=None,
@@ -161,7 +170,7 @@ _AXES = 'abc'
 
 def _slice_index(position:float, n:int)->int:
     if not 0 <= position <= 1: raise DeepXtalError(f"slice position {position} must be a fractional coordinate in [0, 1]")
-    return int(round(position*n)) % n
+    return int(math.floor(position*n + 0.5)) % n      # halves round up: 0.25 of 50 is index 13 (12.5), not 12
 
 def _check_axis(axis)->int:
     if axis not in (0, 1, 2): raise DeepXtalError(f"axis must be 0, 1 or 2 (planes of constant a, b or c), got {axis!r}")
@@ -179,7 +188,7 @@ def _plane_mesh(shape:tuple, L:np.ndarray|None, axis:int)->tuple:
     e1 = a/np.linalg.norm(a)
     e2 = b - (b @ e1)*e1
     e2 /= np.linalg.norm(e2)
-    return U*np.linalg.norm(a) + W*(b @ e1), W*(b @ e2), f'Å along {_AXES[i]}', f'Å, {_AXES[i]}{_AXES[j]} plane'
+    return U*np.linalg.norm(a) + W*(b @ e1), W*(b @ e2), f'Å along {_AXES[i]}', f'Å ⊥ {_AXES[i]}, in the {_AXES[i]}{_AXES[j]} plane'
 
 # %% ../nbs/14_viz.ipynb #23573b7c
 def _norm(vmin:float, vmax:float, log:bool):
@@ -411,6 +420,8 @@ def render_png(html_path:str|Path,     # the page to render
     "Screenshot an HTML page with headless Chromium and software WebGL, offline."
     browser = chromium or find_chromium()
     if browser is None: raise DeepXtalError("no Chromium found; install it (Debian/Ubuntu: apt-get install chromium) or set $CHROMIUM")
+    if shutil.which(browser) is None and not Path(browser).is_file():
+        raise DeepXtalError(f"{browser}: no such browser executable; install Chromium or point $CHROMIUM (or chromium=) at it")
     html_path, png_path = Path(html_path).resolve(), Path(png_path).resolve()
     if not html_path.is_file(): raise DeepXtalError(f"{html_path}: no such HTML file")
     png_path.unlink(missing_ok=True)
@@ -440,6 +451,8 @@ def image_coverage(png,                  # a PNG path, or an (h, w, 3|4) image a
     return {'changed': float(changed.mean()), 'hue': float(hue.mean())}
 
 # %% ../nbs/14_viz.ipynb #8d6df2c4
+def _savefig(fig, path): fig.savefig(path, dpi=110, bbox_inches='tight')   # nothing clipped (colour-bar labels)
+
 def _density_files(sol:Solution, save):
     "The network's grids (.npy, and .cube/CHGCAR/atoms.cif with a lattice)."
     for nm, arr in (('density_mean', sol.mean), ('density_std', sol.std), ('density_best', sol.best), ('samples', sol.samples)):
@@ -467,9 +480,22 @@ def _structure_files(sol:Solution, save):
     for nm, arr in maps:
         save(f'{nm}.npy', lambda p, a=arr: np.save(p, a.float().numpy()))
         save(f'{nm}.cube', lambda p, a=arr, nm=nm: p.write_text(cube_text(a, st.lattice, st, f'deep_xtal {nm}, e/bohr^3')))
-    save('fit.png', lambda p: plot_fit(r, title=f"{sol.pattern.source}: Rietveld fit of {st.composition.reduced_formula} ({r.model.group.symbol})").savefig(p, dpi=110))
+    save('fit.png', lambda p: _savefig(plot_fit(r, title=f"{sol.pattern.source}: Rietveld fit of {st.composition.reduced_formula} ({r.model.group.symbol})"), p))
 
 # %% ../nbs/14_viz.ipynb #f77c577d
+def report_notes(rep:dict)->list:
+    "The lines a reader sees first (the verdict, the figures that judge it, every warning), as `density_html` notes."
+    v, st, c = rep.get('verdict') or {}, rep.get('structure'), rep.get('closure')
+    poor = 'poor' in (v.get('structure'), v.get('density')) if v.get('structure') else v.get('density') == 'poor'
+    notes = [(f"verdict: {v['summary']}", poor)] if v else []
+    if st: notes.append(f"structure: {st['formula']} in {st['space_group']} (Z = {st['z']}), a b c = {' '.join(f'{x:.5f}' for x in st['cell'][:3])} Å, "
+                        f"Rietveld Rwp {st['rwp']:.4f}, GoF {st['gof']:.2f}")
+    d = rep['density']
+    if c: notes.append(f"network density: closure Rwp {c['rwp_best']:.3f}, ∫ρ dV {d['electrons_per_cell']:.1f} e"
+                       + (f" of {d['electrons_expected']:g} e" if d.get('electrons_expected') else '')
+                       + (f", sample agreement {d['sample_agreement']:.3f}" if d.get('sample_agreement') is not None else ''))
+    return notes + [(w, True) for w in rep.get('warnings', [])]
+
 def write_outputs(sol:Solution,        # from `solve`
                   out:str|Path,        # output folder (created)
                   html:bool=True,      # also write the 3-D view (about 2.5 MB with the inlined 3Dmol.js)
@@ -484,8 +510,9 @@ def write_outputs(sol:Solution,        # from `solve`
     L = sol.lattice
     answer, atoms = (refined_density(sol.refinement, sol.settings.get('grid', 50)), sol.refinement.structure()) if sol.refinement else (sol.mean, sol.atoms)
     what = 'refined structure' if sol.refinement else 'mean density'
-    save('slices.png', lambda p: plot_slices(answer, L.matrix if L is not None else None, title=f'{sol.formula.text}: {what}').savefig(p, dpi=110))
-    save('uncertainty.png', lambda p: plot_uncertainty(sol.mean, sol.std, L.matrix if L is not None else None).savefig(p, dpi=110))
+    save('slices.png', lambda p: _savefig(plot_slices(answer, L.matrix if L is not None else None, log=True,    # light atoms beside heavy ones
+                                                      title=f'{sol.formula.text}: {what} (log scale)'), p))
+    save('uncertainty.png', lambda p: _savefig(plot_uncertainty(sol.mean, sol.std, L.matrix if L is not None else None), p))
     xl = '2θ (°)' if sol.prepared.axis == 'two_theta' else 'Q (Å⁻¹)'
     if sol.fit is not None:
         fig = plot_pattern(sol.prepared.x, sol.prepared.net, sol.fit['y'], rwp=sol.fit['rwp'], xlabel=xl,
@@ -493,11 +520,11 @@ def write_outputs(sol:Solution,        # from `solve`
     else:
         fig = plot_pattern(sol.prepared.x, sol.prepared.y, sol.prepared.background, rwp=None, xlabel=xl,
                            title=f"{sol.pattern.source}: measured pattern and SNIP background", labels=('measured', 'background'))
-    save('pattern.png', lambda p: fig.savefig(p, dpi=110))
+    save('pattern.png', lambda p: _savefig(fig, p))
     plt.close('all')
-    shown = (atoms.lattice.matrix if atoms is not None else L.matrix) if L is not None else np.eye(3)*10.
-    if html: save('view.html', lambda p: write_html(p, answer, shown, atoms, title=f'deep_xtal: {sol.formula.text} ({what})'))
     rep = solution_report(sol)
+    shown = (atoms.lattice.matrix if atoms is not None else L.matrix) if L is not None else np.eye(3)*10.
+    if html: save('view.html', lambda p: write_html(p, answer, shown, atoms, title=f'deep_xtal: {sol.formula.text} ({what})', notes=report_notes(rep)))
     rep['files'] = sorted(files) + ['report.json']
     (out/'report.json').write_text(json.dumps(rep, indent=1, ensure_ascii=False, default=float))
     return rep
