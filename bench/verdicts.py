@@ -73,9 +73,10 @@ def summary(paths:list):
                  electrons=lambda r: not L['electron_ratio'][0] <= r['electron_ratio'] <= L['electron_ratio'][1],
                  agreement=lambda r: r['agreement'] < L['sample_agreement'],
                  any=lambda r: r['closure_rwp'] > L['closure_rwp'] or not L['electron_ratio'][0] <= r['electron_ratio'] <= L['electron_ratio'][1]
-                               or r['agreement'] < L['sample_agreement'] or r['system'] not in TRAINED)
+                               or r['agreement'] < L['sample_agreement'] or r['system'] not in TRAINED + ('hexagonal',))
+    # (a hexagonal cell is not flagged by its metric alone: without a refined group it may hold a trigonal crystal)
     print(f"\nlimits: {L}")
-    print("| crystals | n | closure Rwp flagged | ∫ρ dV flagged | agreement flagged | any verdict (incl. system) |")
+    print("| crystals | n | closure Rwp flagged | ∫ρ dV flagged | agreement flagged | any verdict (incl. the system) |")
     print("|---|---|---|---|---|---|")
     for sys_ in TRAINED + OTHER:
         rs = [r for r in rows if r['system'] == sys_]
