@@ -719,6 +719,13 @@ def _structure_checks(sol, L:dict)->list:
                           f"the refined structure fits the pattern much worse than the free decomposition (Rwp {r.fom['rwp']:.3f} against "
                           f"{ex.fom['rwp']:.3f}, ratio {q:.2f} > {L['rwp_ratio']}): atoms are missing or misplaced, or the formula, Z or "
                           "space group is wrong; treat the structure as a guess", 'structure'))
+    if r is not None:
+        bad = {e: b for e, b in r.model.b_iso.items() if b <= -0.49 or b >= 9.9 or b + 3*r.esd.get(f'B({e})', 0.) < 0}
+        out.append(_check('displacement', 'refined B per element, Å²', {e: round(b, 3) for e, b in r.model.b_iso.items()},
+                          '0 ≤ B < 10 within 3 esd', not bad,
+                          f"unphysical displacement parameters ({', '.join(f'B({e}) = {b:.2f}' for e, b in bad.items())} Å²: negative beyond 3 esd "
+                          "or at the refinement's bound): suspect absorption or surface roughness, preferred orientation, or a wrong atom on that site",
+                          'structure'))
     elif sol.completion is not None:
         out.append(_check('refinement', 'a refined structure', None, 'found', False,
                           "no structure could be completed and refined; only the network's density is given", 'structure'))
