@@ -13,8 +13,9 @@ from .core import DeepXtalError, PatternError, XraySource
 from .extract import PowderData, powder_data, formula_units
 
 # %% auto #0
-__all__ = ['SYSTEMS', 'M_MAX', 'LATTICE_POINTS', 'Peaks', 'kalpha2_position', 'find_peaks_2theta', 'q_of', 'trial_cells',
-           'score_cells', 'two_theta_tolerance', 'refine_cell', 'CellCandidate', 'index_pattern']
+__all__ = ['SYSTEMS', 'M_MAX', 'LATTICE_POINTS', 'M20_WARN', 'Peaks', 'kalpha2_position', 'find_peaks_2theta', 'q_of',
+           'trial_cells', 'score_cells', 'two_theta_tolerance', 'refine_cell', 'CellCandidate', 'index_pattern',
+           'same_cell', 'describe_cell', 'index_report']
 
 # %% ../nbs/12_index.ipynb #66c7f947
 @dataclass
@@ -184,6 +185,8 @@ def score_cells(cells:np.ndarray,      # (T, 2) trial (A, C)
     "Lines indexed and de Wolff's M20 (best centring) of many trial cells."
     tabs = _centring_tables(system)
     T, L = len(cells), len(q)
+    order = np.argsort(-cells[:, 1], kind='stable')                   # chunks of similar c: few l values to try in each
+    cells = cells[order]
     best = dict(indexed=np.zeros(T, int), m20=np.zeros(T), centring=np.array(['P']*T, dtype='<U1'), eps=np.full(T, np.inf))
     for s in range(0, T, chunk):
         c = cells[s:s + chunk]
@@ -200,7 +203,8 @@ def score_cells(cells:np.ndarray,      # (T, 2) trial (A, C)
             better = ok & (m20 > best['m20'][s:s + chunk])
             for k, v in (('indexed', n_hit), ('m20', m20), ('eps', eps)): best[k][s:s + chunk][better] = v[better]
             best['centring'][s:s + chunk][better] = cen
-    return best
+    back = np.empty_like(order); back[order] = np.arange(T)
+    return {k: v[back] for k, v in best.items()}
 
 # %% ../nbs/12_index.ipynb #395ee0f6
 def two_theta_tolerance(q:np.ndarray, lam:float, tol_deg:float)->np.ndarray:
@@ -250,9 +254,12 @@ def _cell_params(system:str, AC:np.ndarray)->tuple:
     if system == 'tetragonal': a = 1/math.sqrt(A); return (a, a, 1/math.sqrt(C), 90., 90., 90.)
     a = math.sqrt(4/(3*A)); return (a, a, 1/math.sqrt(C), 90., 90., 120.)
 
-def _candidates_of(system:str, q:np.ndarray, dq:np.ndarray, zero:float, keep:int)->list:
+def _candidates_of(system:str, q:np.ndarray, dq:np.ndarray, zero:float, keep:int, pre:int=400)->list:
     cells = trial_cells(q, system)
     if not len(cells): return []
+    if len(cells) > pre:                                               # a quick first pass on the first 10 lines
+        s0 = score_cells(cells, q[:10], dq[:10], system)
+        cells = cells[np.argsort(-(s0['indexed']*1000 + np.minimum(s0['m20'], 999)))[:pre]]
     sc = score_cells(cells, q, dq, system)
     top = np.argsort(-(sc['indexed']*1000 + np.minimum(sc['m20'], 999)))[:keep]
     return [(system, cells[i], zero) for i in top if sc['indexed'][i] >= 3]
@@ -264,9 +271,10 @@ def index_pattern(data:PowderData,            # the measured pattern (2θ, a kno
                   zeros=(-0.1, -0.05, 0., 0.05, 0.1), # trial zero shifts, degrees
                   keep:int=20,                # trial cells refined per system and zero
                   top:int=5,                  # candidates returned
+                  peaks:Peaks|None=None,      # peaks already picked (default: `find_peaks_2theta(data)`)
                  )->list:                     # [CellCandidate], best first
     "Ranked unit cells that index the pattern's first lines."
-    pk = find_peaks_2theta(data)
+    pk = peaks if peaks is not None else find_peaks_2theta(data)
     if len(pk.two_theta) < 6:
         raise PatternError(f"{data.name}: only {len(pk.two_theta)} peaks stand out of the noise; indexing needs at least 6 "
                            "(a longer count, a wider 2θ range, or give the cell with --cell)")
@@ -286,6 +294,11 @@ def index_pattern(data:PowderData,            # the measured pattern (2θ, a kno
                                  float(sc['m20'][0]), int(sc['indexed'][0]), len(tt)))
     return _rank(out, top)
 
+def same_cell(cell, reference, length_tol:float=0.003, angle_tol:float=0.1)->bool:
+    "Do two conventional cells (a b c α β γ) agree: lengths within `length_tol` (relative), angles within `angle_tol` degrees?"
+    c, r = [float(v) for v in cell], [float(v) for v in reference]
+    return all(abs(x - y) <= length_tol*y for x, y in zip(c[:3], r[:3])) and all(abs(x - y) <= angle_tol for x, y in zip(c[3:], r[3:]))
+
 def _same(c1:CellCandidate, c2:CellCandidate, tol:float=0.002)->bool:
     return all(abs(x - y) <= tol*max(abs(x), 1) for x, y in zip(c1.cell, c2.cell))
 
@@ -296,8 +309,9 @@ def _rank(cands:list, top:int, m20_ratio:float=0.25)->list:
     if not cands: return []
     order = {s: i for i, s in enumerate(SYSTEMS)}
     n_best = max(c.indexed for c in cands)
-    m_best = max(c.m20 for c in cands if c.indexed == n_best)
-    good = lambda c: c.indexed == n_best and c.m20 >= m20_ratio*m_best
+    misses = 1 if n_best < 12 else 2                                   # lines a cell may leave to an impurity or an overlap
+    m_best = max(c.m20 for c in cands if c.indexed >= n_best - misses)
+    good = lambda c: c.indexed >= n_best - misses and c.m20 >= m20_ratio*m_best
     prim = lambda c: c.volume/LATTICE_POINTS[c.centring]
     cands = sorted(cands, key=lambda c: (not good(c), order[c.system] if good(c) else 0, round(prim(c), 1) if good(c) else 0,
                                          -c.indexed, -round(c.m20, 1), order[c.system]))
@@ -308,3 +322,50 @@ def _rank(cands:list, top:int, m20_ratio:float=0.25)->list:
         out.append(c)
         if len(out) == top: break
     return out
+
+# %% ../nbs/12_index.ipynb #16c92558
+M20_WARN = 10.   # de Wolff: an M20 below 10 is doubtful
+
+def describe_cell(c:CellCandidate, formula=None)->dict:
+    "A JSON-ready row of one candidate (with Z candidates when a formula is given)."
+    row = dict(system=c.system, centring=c.centring, cell=[round(v, 5) for v in c.cell], volume=round(c.volume, 3),
+               zero_shift=round(c.zero_shift, 4), m20=round(c.m20, 2), indexed=c.indexed, n_lines=c.n_lines)
+    if formula is not None:
+        comp = formula if isinstance(formula, Composition) else Composition(formula)
+        row['z'] = [dict(z=z['z'], volume_ratio=round(z['ratio'], 3)) for z in formula_units(c.volume, comp, top=3, centring=c.centring)]
+    return row
+
+def index_report(data:PowderData,         # the measured pattern
+                 formula=None,            # the formula unit, for Z (optional)
+                 top:int=5,               # candidates listed
+                 check:int=1,             # best candidates checked by a Pawley fit (a few seconds each)
+                 progress=None,           # called with a line per stage
+                )->dict:                  # index.json's content
+    "Indexing with everything a user needs to judge it: candidates, Z, space groups, Pawley Rwp, warnings."
+    import time
+    from deep_xtal.extract import pawley, rank_settings
+    say, t0 = progress or (lambda *a: None), time.time()
+    pk = find_peaks_2theta(data)
+    say(f"{len(pk.two_theta)} peaks ({len(pk.kalpha2)} Kα2 copies dropped)")
+    cands = index_pattern(data, top=top, peaks=pk)
+    rows = [describe_cell(c, formula) for c in cands]
+    for row, c in zip(rows[:check], cands):
+        ex = pawley(data, c.lattice, c.system)
+        groups = rank_settings(ex)
+        row.update(pawley_rwp=round(ex.fom['rwp'], 5), pawley_gof=round(ex.fom['gof'], 3), pawley_cell=[round(v, 5) for v in ex.cell],
+                   space_groups=[dict(symbol=g['symbol'], number=g['number'], consistent=g['consistent'], worst=round(g['worst'], 4))
+                                 for g in groups[:8]])
+        say(f"Pawley check of {c.system} {c.centring} {' '.join(f'{v:.4f}' for v in c.cell[:3])}: Rwp {ex.fom['rwp']:.4f}")
+    warnings = []
+    if not cands: warnings.append("no cubic, tetragonal or hexagonal cell indexes the lines; the crystal may be orthorhombic or of lower "
+                                  "symmetry (not searched yet), or the pattern holds several phases")
+    else:
+        b = cands[0]
+        if b.indexed < b.n_lines - 1:
+            warnings.append(f"the best cell indexes {b.indexed} of the first {b.n_lines} lines: an impurity or a second phase, or a cell of "
+                            "lower symmetry than those searched (cubic, tetragonal, hexagonal/trigonal)")
+        if b.m20 < M20_WARN: warnings.append(f"the best cell's M20 is {b.m20:.1f} (< {M20_WARN:g}): the indexing is doubtful — a cell this "
+                                             "poor fits lines by chance, as for a mixture of phases or a crystal of lower symmetry")
+    return dict(wavelength=list(data.source.wavelengths), peaks=[round(v, 4) for v in pk.two_theta.tolist()],
+                kalpha2_dropped=[round(v, 4) for v in pk.kalpha2], systems_searched=list(SYSTEMS), candidates=rows,
+                warnings=warnings, time_s=round(time.time() - t0, 2))
