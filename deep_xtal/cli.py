@@ -9,7 +9,7 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['simulate_command', 'density_command', 'build_command', 'train_command', 'eval_command', 'solve_command',
-           'demo_command', 'view_command', 'main']
+           'demo_command', 'view_command', 'index_command', 'main']
 
 # %% ../nbs/15_cli.ipynb #505bf269
 def _debye_waller_arg(values:list|None):
@@ -291,7 +291,8 @@ def solve_command(a)->int:
     from deep_xtal.viz import write_outputs
     out = Path(a.out) if a.out else Path(f"{Path(a.pattern).stem}_solved")
     sol = solve(a.pattern, a.formula, a.wavelength, a.cell, a.cif, a.reference, a.checkpoint, a.samples, a.grid, a.seed,
-                not a.no_background, a.kalpha2, a.axis, a.device, space_group=a.space_group, z=a.z, refine=not a.no_refine)
+                not a.no_background, a.kalpha2, a.axis, a.device, space_group=a.space_group, z=a.z, refine=not a.no_refine,
+                index=not a.no_index)
     rep = write_outputs(sol, out, html=not a.no_html)
     _print_report(rep, out)
     print(f"wrote {len(rep['files'])} files to {out}/" + ('' if a.no_html else f" (open view.html, or: deep_xtal view {out})"))
@@ -314,6 +315,7 @@ def _solve_parser(sub):
     p.add_argument('--space-group', metavar='SYMBOL', help="space group, a number or a symbol such as Fm-3m (default: ranked from the absences)")
     p.add_argument('--z', type=int, help='formula units per cell (default: estimated from the cell volume)')
     p.add_argument('--no-refine', action='store_true', help='skip structure completion and Rietveld refinement')
+    p.add_argument('--no-index', action='store_true', help='without --cell/--cif, do not index the pattern (density only)')
     p.add_argument('--samples', type=int, default=16, help='latent samples (default 16)')
     p.add_argument('--grid', type=int, default=50, help='grid points per axis (default 50)')
     p.add_argument('--seed', type=int, default=0)
@@ -374,6 +376,46 @@ def _view_parser(sub):
     p.set_defaults(func=view_command)
     return p
 
+# %% ../nbs/15_cli.ipynb #626b1d26
+def index_command(a)->int:
+    "Run `deep_xtal index`; returns the exit status."
+    from deep_xtal.solve import read_pattern, source_wavelengths
+    from deep_xtal.extract import powder_data
+    from deep_xtal.index import index_report
+    from deep_xtal.core import PatternError
+    p = read_pattern(a.pattern, 'two_theta')
+    spec = a.wavelength if a.wavelength is not None else p.wavelength
+    source_wavelengths(spec, p.source)                                   # a clear message when it is missing
+    rep = index_report(powder_data(p.x, p.y, p.esd, spec, p.source), a.formula, a.top, a.check, progress=print)
+    rep['input'] = dict(pattern=str(a.pattern), wavelength=str(spec), formula=a.formula)
+    print(f"{'#':>2} {'system':<11} {'cent.':<5} {'a':>9} {'b':>9} {'c':>9} {'γ':>6} {'zero':>7} {'M20':>7} {'lines':>6}" + ('   Z' if a.formula else ''))
+    for i, r in enumerate(rep['candidates'], 1):
+        a_, b_, c_, _, _, g = r['cell']
+        print(f"{i:>2} {r['system']:<11} {r['centring']:<5} {a_:9.5f} {b_:9.5f} {c_:9.5f} {g:6.1f} {r['zero_shift']:+7.3f} {r['m20']:7.1f} "
+              f"{r['indexed']:>3}/{r['n_lines']:<2}" + (f"   {r['z'][0]['z']}" if a.formula and r.get('z') else ''))
+    best = rep['candidates'][0] if rep['candidates'] else None
+    if best and 'space_groups' in best:
+        print(f"best cell: Pawley Rwp {best['pawley_rwp']:.4f}; space groups by absences: "
+              + ', '.join(g['symbol'] for g in best['space_groups'] if g['consistent'])[:200])
+    for w in rep['warnings']: print(f"warning: {w}")
+    if a.out: Path(a.out).write_text(json.dumps(rep, indent=1, ensure_ascii=False)); print(f"wrote {a.out}")
+    if best: print(f"next: deep_xtal solve {a.pattern} --formula {a.formula or 'FORMULA'} --wavelength {spec} --cell "
+                   + ' '.join(f'{v:g}' for v in best['cell']))
+    return 0 if best else 1
+
+def _index_parser(sub):
+    p = sub.add_parser('index', help='find the unit cell of a powder pattern (cubic, tetragonal, hexagonal/trigonal)',
+                       description='Index a measured 2θ powder pattern: peaks, trial cells, M20, zero shift, Z, a Pawley check and '
+                                   'the space groups the absences allow; writes index.json with --out.')
+    p.add_argument('pattern', metavar='PATTERN', help='.xy/.xye/.dat/.csv/.txt columns or GSAS .gsas/.gsa/.fxye (2θ)')
+    p.add_argument('--wavelength', help="X-ray source: an anode (CuKa, MoKa, …) = its Ka1+Ka2 doublet; one line (CuKa1); or lambda in Angstrom")
+    p.add_argument('--formula', help='chemical formula, for the number of formula units Z')
+    p.add_argument('--top', type=int, default=5, help='candidates listed (default 5)')
+    p.add_argument('--check', type=int, default=1, help='best candidates checked by a Pawley fit (default 1)')
+    p.add_argument('--out', metavar='FILE', help='write the report as JSON (index.json)')
+    p.set_defaults(func=index_command)
+    return p
+
 # %% ../nbs/15_cli.ipynb #2b993a17
 def main(argv:list|None=None)->int:
     "The `deep_xtal` command."
@@ -387,6 +429,7 @@ def main(argv:list|None=None)->int:
     _solve_parser(sub)
     _demo_parser(sub)
     _view_parser(sub)
+    _index_parser(sub)
     a = ap.parse_args(argv)
     from deep_xtal.core import DeepXtalError, WavelengthWarning, cli_messages   # torch and the science stack load only once a command runs
     shown = warnings.showwarning                 # our warnings (e.g. a changed wavelength name) as one line each, no source line

@@ -22,6 +22,7 @@ from .metrics import paper_metrics, strict_metrics, atoms_from_density, match_st
 from . import symmetry
 from .extract import powder_data, pawley, lattice_system, rank_settings, permute_axes, formula_units
 from .refine import complete_structure, refined_density, difference_map, bic, groups_to_try
+from .index import index_report
 
 # %% auto #0
 __all__ = ['GSAS_SUFFIXES', 'PATTERN_SUFFIXES', 'MIN_POINTS', 'MODEL_DIR', 'BUNDLED_MODEL', 'PROFILE_KEYS', 'RWP_RATIO_WARN',
@@ -545,6 +546,7 @@ class Solution:
     fit: dict|None = None          # `calculated_pattern` of the best sample
     sample_rwp: list|None = None   # Rwp of every sample
     indexing: dict|None = None     # `index_check`
+    indexed: dict|None = None      # 12_index's `index_report`, when the cell was found from the pattern
     atoms: Structure|None = None   # atoms found in the best sample
     comparison: dict|None = None   # `compare_with_structure`, when a reference is known
     reference: Structure|None = None
@@ -614,8 +616,20 @@ def cell_formula_units(lattice:Lattice,     # the cell
                             f"check the cell (conventional setting, Å) and the formula, or give Z ({option('z', 4)})")
     return [c['z'] for c in cands]
 
+def _indexed_lattice(p:MeasuredPattern, f:FormulaInput, wavelength, warn:list)->tuple:
+    "(lattice or None, index report) of a 2θ pattern given without a cell (12_index)."
+    wl = wavelength if wavelength is not None else p.wavelength
+    rep = index_report(powder_data(p.x, p.y, p.esd, wl, p.source), None if f.partial else f.composition, top=5, check=0)
+    warn += [f"indexing: {w}" for w in rep['warnings']]
+    if not rep['candidates']: return None, rep
+    best = rep['candidates'][0]
+    rep['why'] = (f"{best['system']} {best['centring']} ranked first: among the cells that index all but at most two of the lines the best "
+                  f"cell indexes, with an M20 at least a quarter of the best, the highest symmetry and then the smallest primitive cell "
+                  f"(M20 {best['m20']:.1f}, {best['indexed']}/{best['n_lines']} lines)")
+    return as_lattice(best['cell'], 'indexed cell'), rep
+
 def solve_inputs(pattern, formula, wavelength=None, cell=None, cif=None, reference=None, axis=None, space_group=None, z=None,
-                 grid:int=50, n_samples:int=16)->dict:
+                 grid:int=50, n_samples:int=16, index:bool=True)->dict:
     "Read and check everything `solve` is given, before any model is loaded: pattern (binned when long), formula, lattice, group, Z."
     if int(grid) != grid or not MIN_GRID <= grid <= MAX_GRID:
         raise DeepXtalError(f"{option('grid', grid)}: the density grid takes {MIN_GRID}–{MAX_GRID} points per axis "
@@ -635,12 +649,18 @@ def solve_inputs(pattern, formula, wavelength=None, cell=None, cif=None, referen
         conv = conventional_standard_structure(st, name=str(cif))
         lattice, ref = conv.lattice, ref if ref is not None else (st if len(st) else None)
     elif cell is not None: lattice = as_lattice(cell, 'cell')
+    indexed, warn = None, []
+    if lattice is None and index and p.axis == 'two_theta':            # no cell given: find it (12_index)
+        lattice, indexed = _indexed_lattice(p, f, wavelength, warn)
     if lattice is not None and space_group is not None and (bad := symmetry.check_lattice(lattice, space_group)):
         raise DeepXtalError(f"space group {space_group.symbol} contradicts the cell: {bad}")
     if lattice is not None and z is not None and f.composition.num_atoms*z > lattice.volume/5:
         raise DeepXtalError(f"{f.composition.num_atoms*z:g} atoms (Z = {z}) cannot fit a cell of {lattice.volume:.0f} Å³ (less than 5 Å³ per atom); check Z and the cell")
-    zs = cell_formula_units(lattice, f.composition, z) if lattice is not None and not f.partial else None
-    return dict(pattern=p, formula=f, lattice=lattice, reference=ref, space_group=space_group, z=z, zs=zs)
+    try: zs = cell_formula_units(lattice, f.composition, z) if lattice is not None and not f.partial else None
+    except DeepXtalError as e:
+        if indexed is None: raise
+        warn.append(f"the indexed cell was not used: {e}"); lattice, zs = None, None
+    return dict(pattern=p, formula=f, lattice=lattice, reference=ref, space_group=space_group, z=z, zs=zs, indexed=indexed, warnings=warn)
 
 def pick_best_sample(sol:Solution):
     "With a lattice, the sample whose pattern fits the measurement best (closure Rwp); without, the one nearest the mean."
@@ -764,18 +784,21 @@ def solve(pattern:str|Path|MeasuredPattern,   # measured pattern file (or a `Mea
           space_group=None,                   # the space group (number or symbol), if known; default: ranked from the absences
           z:int|None=None,                    # formula units per cell, if known; default: from the cell volume
           refine:bool=True,                   # complete and refine the structure (needs a lattice, 2θ data and the full formula)
+          index:bool=True,                    # without cell or cif, find the cell from the pattern (12_index; 2θ data)
          )->Solution:
     "Measured pattern + formula → density samples, mean, uncertainty, best sample, and (with a lattice) a refined structure."
     say = progress or (lambda *a: None)
     t0, timings = time.time(), {}
     def tick(k): timings[k] = round(time.time() - t0 - sum(timings.values()), 3)
-    inp = solve_inputs(pattern, formula, wavelength, cell, cif, reference, axis, space_group, z, grid, n_samples)
+    inp = solve_inputs(pattern, formula, wavelength, cell, cif, reference, axis, space_group, z, grid, n_samples, index)
     p, f, lattice, ref = inp['pattern'], inp['formula'], inp['lattice'], inp['reference']
     if 'binned' in p.meta:
         b = p.meta['binned']
         say(f"binned {b['points_read']} points to {b['points']} ({b['factor']} per bin, step {b['step']:.4g}; narrowest peak FWHM {b['fwhm'] or float('nan'):.3g})")
     solver = load_solver(checkpoint, device)
-    warn = []
+    warn = list(inp['warnings'])
+    if inp['indexed'] is not None and lattice is not None:
+        say(f"indexed: {inp['indexed']['why']}; a b c = {' '.join(f'{v:.5f}' for v in lattice.abc)} Å")
     if f.partial and solver.formula_mode not in ('mixed', 'presence', 'drop_one'):
         warn.append(f"only the elements are given, but {solver.path.name} was trained on full formulas ({solver.formula_mode}); expect a poorer density")
     pp = prepare_pattern(p, wavelength, solver.q_grid, background, kalpha2)
@@ -785,6 +808,7 @@ def solve(pattern:str|Path|MeasuredPattern,   # measured pattern file (or a `Mea
     sol = Solution(samples, samples.mean(0), samples.std(0, unbiased=False), None, 0, 'mean', p, pp, f, solver, lattice, warnings=warn,
                    reference=ref, settings=dict(wavelength=wavelength, n_samples=n_samples, grid=grid, seed=seed, background=background, kalpha2=kalpha2,
                                                 space_group=None if inp['space_group'] is None else inp['space_group'].number, z=inp['zs']))
+    sol.indexed = inp['indexed']
     e_fu = sum(el.Z*n for el, n in f.composition.items())
     if inp['zs']: sol.settings['electrons_per_cell'] = e_fu*inp['zs'][0]
     if lattice is not None: say(f"fitting the patterns of the {len(samples)} samples to the measurement …")
@@ -848,6 +872,8 @@ def solution_report(sol:Solution)->dict:
         indexing=sol.indexing,
         atoms=None if sol.atoms is None else dict(formula=sol.atoms.composition.formula,
                                                   sites=[[s.species_string, *np.round(s.frac_coords, 4).tolist()] for s in sol.atoms]),
+        cell_from=None if sol.lattice is None else ('indexing' if sol.indexed is not None else 'given'),
+        index=None if sol.indexed is None else {k: sol.indexed.get(k) for k in ('candidates', 'why', 'warnings', 'peaks', 'kalpha2_dropped')},
         comparison=sol.comparison, verdict=sol.verdict, verdicts=sol.verdicts, warnings=list(sol.warnings), timings_s=sol.timings)
     rep.update(structure_report(sol))
     return _round(rep)
