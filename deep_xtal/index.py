@@ -308,10 +308,11 @@ def _rank(cands:list, top:int, m20_ratio:float=0.25)->list:
     "Best first; duplicates and lower-symmetry copies of a cell removed (see the text)."
     if not cands: return []
     order = {s: i for i, s in enumerate(SYSTEMS)}
-    n_best = max(c.indexed for c in cands)
+    m_best = max(c.m20 for c in cands)
+    fair = [c for c in cands if c.m20 >= m20_ratio*m_best]             # large cells index anything, with a poor M20: not these
+    n_best = max(c.indexed for c in fair)
     misses = 1 if n_best < 12 else 2                                   # lines a cell may leave to an impurity or an overlap
-    m_best = max(c.m20 for c in cands if c.indexed >= n_best - misses)
-    good = lambda c: c.indexed >= n_best - misses and c.m20 >= m20_ratio*m_best
+    good = lambda c: c.m20 >= m20_ratio*m_best and c.indexed >= n_best - misses
     prim = lambda c: c.volume/LATTICE_POINTS[c.centring]
     cands = sorted(cands, key=lambda c: (not good(c), order[c.system] if good(c) else 0, round(prim(c), 1) if good(c) else 0,
                                          -c.indexed, -round(c.m20, 1), order[c.system]))
