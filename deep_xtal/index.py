@@ -303,16 +303,19 @@ def _same(c1:CellCandidate, c2:CellCandidate, tol:float=0.002)->bool:
     return all(abs(x - y) <= tol*max(abs(x), 1) for x, y in zip(c1.cell, c2.cell))
 
 LATTICE_POINTS = dict(P=1, I=2, F=4, R=3)
+M20_WARN = 10.   # de Wolff: an M20 below 10 is doubtful
 
 def _rank(cands:list, top:int, m20_ratio:float=0.25)->list:
     "Best first; duplicates and lower-symmetry copies of a cell removed (see the text)."
     if not cands: return []
     order = {s: i for i, s in enumerate(SYSTEMS)}
-    m_best = max(c.m20 for c in cands)
-    fair = [c for c in cands if c.m20 >= m20_ratio*m_best]             # large cells index anything, with a poor M20: not these
-    n_best = max(c.indexed for c in fair)
+    bar = max(M20_WARN, 0.05*max(c.m20 for c in cands))               # huge cells index anything, with a poor M20: not these
+    plausible = [c for c in cands if c.m20 >= bar] or cands
+    n_best = max(c.indexed for c in plausible)
     misses = 1 if n_best < 12 else 2                                   # lines a cell may leave to an impurity or an overlap
-    good = lambda c: c.m20 >= m20_ratio*m_best and c.indexed >= n_best - misses
+    eligible = [c for c in cands if c.indexed >= n_best - misses]
+    m_best = max(c.m20 for c in eligible)
+    good = lambda c: c.indexed >= n_best - misses and c.m20 >= m20_ratio*m_best
     prim = lambda c: c.volume/LATTICE_POINTS[c.centring]
     cands = sorted(cands, key=lambda c: (not good(c), order[c.system] if good(c) else 0, round(prim(c), 1) if good(c) else 0,
                                          -c.indexed, -round(c.m20, 1), order[c.system]))
@@ -325,8 +328,6 @@ def _rank(cands:list, top:int, m20_ratio:float=0.25)->list:
     return out
 
 # %% ../nbs/12_index.ipynb #16c92558
-M20_WARN = 10.   # de Wolff: an M20 below 10 is doubtful
-
 def describe_cell(c:CellCandidate, formula=None)->dict:
     "A JSON-ready row of one candidate (with Z candidates when a formula is given)."
     row = dict(system=c.system, centring=c.centring, cell=[round(v, 5) for v in c.cell], volume=round(c.volume, 3),
