@@ -23,3 +23,18 @@ def conventional_cells(path, n:int, min_sites:int=1, max_sites:int=10**9, where=
         if min_sites <= len(s) <= max_sites: out.append((name, s))
         if len(out) >= n: break
     return out
+
+def resumable_run(one, jobs:list, out, line, workers:int=1):
+    """Run `one(job)` over `jobs` (dicts with a 'name') in `workers` spawned processes, appending each result to the jsonl
+    file `out` as it comes and skipping names already there (re-running resumes); `line(result)` is printed per result.
+    Each job gets `seed` = its index in `jobs`, so a resumed run simulates the same patterns."""
+    import json, multiprocessing as mp
+    out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
+    done = {json.loads(l)['name'] for l in out.read_text().splitlines() if l.strip()} if out.exists() else set()
+    todo = [dict(j, seed=i) for i, j in enumerate(jobs) if j['name'] not in done]
+    print(f"{len(done)} done, {len(todo)} to go; writing {out}", flush=True)
+    with mp.get_context('spawn').Pool(workers) as pool, open(out, 'a') as f:
+        for r in pool.imap_unordered(one, todo):
+            f.write(json.dumps(r) + '\n'); f.flush()
+            print(line(r), flush=True)
+    return out

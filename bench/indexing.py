@@ -14,7 +14,7 @@ its M20 and zero shift, and the time. Runs `--workers` processes of one thread e
 import argparse, json, sys, time, traceback
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _data import shared_data, conventional_cells
+from _data import shared_data, conventional_cells, resumable_run
 
 def jobs(n:int, max_atoms:int)->list:
     out = []
@@ -80,17 +80,10 @@ def main(argv=None):
     ap.add_argument('--summary', nargs='*')
     a = ap.parse_args(argv)
     if a.summary: return summary(a.summary)
-    out = Path(a.out); out.parent.mkdir(parents=True, exist_ok=True)
-    done = {json.loads(l)['name'] for l in out.read_text().splitlines() if l.strip()} if out.exists() else set()
-    todo = [dict(j, seed=i) for i, j in enumerate(jobs(a.n, a.max_atoms)) if j['name'] not in done]
-    print(f"{len(done)} done, {len(todo)} to go; writing {out}", flush=True)
-    import multiprocessing as mp
-    with mp.get_context('spawn').Pool(a.workers) as pool, open(out, 'a') as f:
-        for r in pool.imap_unordered(one, todo):
-            f.write(json.dumps(r) + '\n'); f.flush()
-            top = r.get('top') or {}
-            print(f"{r['name']:>12} {r['system']:>11} {r['formula']:>10} rank {r.get('rank')} top {top.get('system')} {top.get('centring')} "
-                  f"{[round(v, 3) for v in top.get('cell', [])[:3]]} M20 {top.get('m20', 0):.0f} {r['time_s']:.1f} s {r.get('error', '')[:60]}", flush=True)
-    summary([out])
+    def line(r):
+        top = r.get('top') or {}
+        return (f"{r['name']:>12} {r['system']:>11} {r['formula']:>10} rank {r.get('rank')} top {top.get('system')} {top.get('centring')} "
+                f"{[round(v, 3) for v in top.get('cell', [])[:3]]} M20 {top.get('m20', 0):.0f} {r['time_s']:.1f} s {r.get('error', '')[:60]}")
+    summary([resumable_run(one, jobs(a.n, a.max_atoms), a.out, line, a.workers)])
 
 if __name__ == '__main__': sys.exit(main())

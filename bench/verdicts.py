@@ -14,7 +14,7 @@ thresholds are set from these) and the share of crystals of each kind that each 
 import argparse, json, sys, time, traceback
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _data import shared_data, conventional_cells
+from _data import shared_data, conventional_cells, resumable_run
 
 TRAINED = ('cubic', 'trigonal')
 OTHER = ('tetragonal', 'hexagonal', 'orthorhombic', 'monoclinic')
@@ -93,15 +93,7 @@ def main(argv=None):
     ap.add_argument('--summary', nargs='*')
     a = ap.parse_args(argv)
     if a.summary: return summary(a.summary)
-    out = Path(a.out); out.parent.mkdir(parents=True, exist_ok=True)
-    done = {json.loads(l)['name'] for l in out.read_text().splitlines() if l.strip()} if out.exists() else set()
-    todo = [dict(j, seed=i) for i, j in enumerate(jobs(a.n, a.max_atoms)) if j['name'] not in done]
-    print(f"{len(done)} done, {len(todo)} to go; writing {out}", flush=True)
-    import multiprocessing as mp
-    with mp.get_context('spawn').Pool(a.workers) as pool, open(out, 'a') as f:
-        for r in pool.imap_unordered(one, todo):
-            f.write(json.dumps(r) + '\n'); f.flush()
-            print(f"{r['name']:>12} {r['system']:>12} {r['formula']:>12} Rwp {r.get('closure_rwp', float('nan')):.3f} "
-                  f"e {r.get('electron_ratio', float('nan')):.2f} agree {r.get('agreement') or float('nan'):.3f} {r['time_s']:.0f} s {r.get('error', '')[:80]}", flush=True)
+    resumable_run(one, jobs(a.n, a.max_atoms), a.out, lambda r: (f"{r['name']:>12} {r['system']:>12} {r['formula']:>12} Rwp {r.get('closure_rwp', float('nan')):.3f} "
+                      f"e {r.get('electron_ratio', float('nan')):.2f} agree {r.get('agreement') or float('nan'):.3f} {r['time_s']:.0f} s {r.get('error', '')[:80]}"), a.workers)
 
 if __name__ == '__main__': sys.exit(main())
