@@ -38,3 +38,12 @@ def resumable_run(one, jobs:list, out, line, workers:int=1):
             f.write(json.dumps(r) + '\n'); f.flush()
             print(line(r), flush=True)
     return out
+
+def record(out:dict, body)->dict:
+    "Run `body(out)` (it fills the result dict `out`); on an exception keep its message and traceback; add the wall time."
+    import time, traceback
+    t0 = time.time()
+    try: body(out)
+    except Exception as e: out['error'] = f"{type(e).__name__}: {e}"; out['traceback'] = traceback.format_exc()[-1500:]
+    out['time_s'] = time.time() - t0
+    return out

@@ -11,10 +11,10 @@ to every second pattern, and runs `index_pattern`. A candidate is correct when i
 truth's (12_index compares a b c within 0.3 % and α β γ within 0.1°). Records the rank of the first correct candidate,
 its M20 and zero shift, and the time. Runs `--workers` processes of one thread each.
 """
-import argparse, json, sys, time, traceback
+import argparse, json, sys
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _data import shared_data, conventional_cells, resumable_run
+from _data import shared_data, conventional_cells, resumable_run, record
 
 def jobs(n:int, max_atoms:int)->list:
     out = []
@@ -37,8 +37,7 @@ def one(job:dict)->dict:
     s, i = job['structure'], job['seed']
     rng = np.random.default_rng(i)
     out = dict(name=job['name'], system=job['system'], formula=s.composition.reduced_formula, cell=[round(v, 5) for v in s.lattice.parameters])
-    t0 = time.time()
-    try:
+    def body(out):
         zero = float(rng.uniform(-0.05, 0.05))
         m = simulated_measurement(s, 'CuKa', (10., 120., 0.02), zero_shift=zero, b_iso=0.5, seed=i)
         y = m.y.copy()
@@ -52,10 +51,7 @@ def one(job:dict)->dict:
         out.update(rank=ok.index(True) + 1 if any(ok) else None, n_candidates=len(cands),
                    top=dict(system=cands[0].system, centring=cands[0].centring, cell=list(cands[0].cell), m20=cands[0].m20,
                             indexed=cands[0].indexed, n_lines=cands[0].n_lines, zero=cands[0].zero_shift) if cands else None)
-    except Exception as e:
-        out['error'] = f"{type(e).__name__}: {e}"; out['traceback'] = traceback.format_exc()[-1500:]
-    out['time_s'] = time.time() - t0
-    return out
+    return record(out, body)
 
 def summary(paths:list):
     import numpy as np

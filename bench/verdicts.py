@@ -11,10 +11,10 @@ judge: the closure Rwp of the best sample, ∫ρ dV of the mean density over the
 agreement, and the volume ratio of the Z estimate. `--summary` prints their percentiles over the training systems (the
 thresholds are set from these) and the share of crystals of each kind that each verdict flags.
 """
-import argparse, json, sys, time, traceback
+import argparse, json, sys
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _data import shared_data, conventional_cells, resumable_run
+from _data import shared_data, conventional_cells, resumable_run, record
 
 TRAINED = ('cubic', 'trigonal')
 OTHER = ('tetragonal', 'hexagonal', 'orthorhombic', 'monoclinic')
@@ -39,8 +39,7 @@ def one(job:dict)->dict:
     s = job['structure']
     comp = s.composition.reduced_composition
     out = dict(name=job['name'], system=job['system'], formula=comp.reduced_formula, n_atoms=len(s))
-    t0 = time.time()
-    try:
+    def body(out):
         z_true = int(round(s.composition.num_atoms/comp.num_atoms))
         meas = simulated_measurement(s, 'CuKa', b_iso=0.5, seed=job['seed'])
         sol = solve(meas, comp.formula, 'CuKa', cell=s.lattice, n_samples=16, refine=False, progress=None)
@@ -53,10 +52,7 @@ def one(job:dict)->dict:
         out['electron_ratio'] = out['electrons']/e_true
         v_fu = s.lattice.volume/(fu[0]['z']*fu[0]['ratio'])          # typical volume of one formula unit
         out['ratio_true'] = s.lattice.volume/(z_true*v_fu)
-    except Exception as e:
-        out['error'] = f"{type(e).__name__}: {e}"; out['traceback'] = traceback.format_exc()[-1500:]
-    out['time_s'] = time.time() - t0
-    return out
+    return record(out, body)
 
 def summary(paths:list):
     import numpy as np

@@ -382,7 +382,6 @@ def index_command(a)->int:
     from deep_xtal.solve import read_pattern, source_wavelengths
     from deep_xtal.extract import powder_data
     from deep_xtal.index import index_report
-    from deep_xtal.core import PatternError
     p = read_pattern(a.pattern, 'two_theta')
     spec = a.wavelength if a.wavelength is not None else p.wavelength
     source_wavelengths(spec, p.source)                                   # a clear message when it is missing

@@ -7,14 +7,13 @@ from __future__ import annotations
 import itertools, math
 from dataclasses import dataclass, field
 import numpy as np
-import torch
 from pymatgen.core import Lattice, Composition
-from .core import DeepXtalError, PatternError, XraySource
+from .core import PatternError, XraySource
 from .extract import PowderData, powder_data, formula_units
 
 # %% auto #0
-__all__ = ['SYSTEMS', 'M_MAX', 'LATTICE_POINTS', 'M20_WARN', 'Peaks', 'kalpha2_position', 'find_peaks_2theta', 'q_of',
-           'trial_cells', 'score_cells', 'two_theta_tolerance', 'refine_cell', 'CellCandidate', 'index_pattern',
+__all__ = ['SYSTEMS', 'M_MAX', 'LATTICE_POINTS', 'RANKING_RULE', 'M20_WARN', 'Peaks', 'kalpha2_position', 'find_peaks_2theta',
+           'q_of', 'trial_cells', 'score_cells', 'two_theta_tolerance', 'refine_cell', 'CellCandidate', 'index_pattern',
            'same_cell', 'describe_cell', 'index_report']
 
 # %% ../nbs/12_index.ipynb #66c7f947
@@ -84,7 +83,7 @@ def _index_table(system:str, hmax:int=8)->np.ndarray:
         if (h, k, l) == (0, 0, 0): continue
         m, n = _FORMS[system](h, k, l)
         rows.setdefault((m, n), []).append((h, k, l))
-    return np.array([[*hkls[0], m, n] for (m, n), hkls in sorted(rows.items())]), rows
+    return np.array([[*hkls[0], m, n] for (m, n), hkls in sorted(rows.items())])
 
 def trial_cells(q:np.ndarray,           # (L,) Q of the first lines, Å⁻², increasing
                 system:str,             # 'cubic', 'tetragonal' or 'hexagonal'
@@ -92,7 +91,7 @@ def trial_cells(q:np.ndarray,           # (L,) Q of the first lines, Å⁻², in
                 max_index:int=4,        # largest h, k, l assigned to a trial line
                )->np.ndarray:           # (T, 2) trial (A, C); C = 0 for cubic
     "Every reciprocal metric that puts small Miller indices on one (cubic) or two of the first lines."
-    table, _ = _index_table(system, max_index)
+    table = _index_table(system, max_index)
     base = table[:, 3:5].astype(np.float64)
     if system == 'cubic':
         A = (q[:min(3, len(q)), None]/base[None, :, 0]).ravel()
@@ -303,6 +302,8 @@ def _same(c1:CellCandidate, c2:CellCandidate, tol:float=0.002)->bool:
     return all(abs(x - y) <= tol*max(abs(x), 1) for x, y in zip(c1.cell, c2.cell))
 
 LATTICE_POINTS = dict(P=1, I=2, F=4, R=3)
+RANKING_RULE = ("among the cells that index all but at most two of the lines any plausible cell (M20 ≥ 10 and ≥ 5 % of the best) "
+                "indexes, with an M20 at least a quarter of the best, the highest symmetry and then the smallest primitive cell")
 M20_WARN = 10.   # de Wolff: an M20 below 10 is doubtful
 
 def _rank(cands:list, top:int, m20_ratio:float=0.25)->list:
@@ -368,6 +369,8 @@ def index_report(data:PowderData,         # the measured pattern
                             "lower symmetry than those searched (cubic, tetragonal, hexagonal/trigonal)")
         if b.m20 < M20_WARN: warnings.append(f"the best cell's M20 is {b.m20:.1f} (< {M20_WARN:g}): the indexing is doubtful — a cell this "
                                              "poor fits lines by chance, as for a mixture of phases or a crystal of lower symmetry")
-    return dict(wavelength=list(data.source.wavelengths), peaks=[round(v, 4) for v in pk.two_theta.tolist()],
+    why = None if not rows else (f"{rows[0]['system']} {rows[0]['centring']} ranked first: {RANKING_RULE} "
+                                 f"(M20 {rows[0]['m20']:.1f}, {rows[0]['indexed']}/{rows[0]['n_lines']} lines)")
+    return dict(wavelength=list(data.source.wavelengths), peaks=[round(v, 4) for v in pk.two_theta.tolist()], why=why,
                 kalpha2_dropped=[round(v, 4) for v in pk.kalpha2], systems_searched=list(SYSTEMS), candidates=rows,
                 warnings=warnings, time_s=round(time.time() - t0, 2))

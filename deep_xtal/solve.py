@@ -622,11 +622,7 @@ def _indexed_lattice(p:MeasuredPattern, f:FormulaInput, wavelength, warn:list)->
     rep = index_report(powder_data(p.x, p.y, p.esd, wl, p.source), None if f.partial else f.composition, top=5, check=0)
     warn += [f"indexing: {w}" for w in rep['warnings']]
     if not rep['candidates']: return None, rep
-    best = rep['candidates'][0]
-    rep['why'] = (f"{best['system']} {best['centring']} ranked first: among the cells that index all but at most two of the lines the best "
-                  f"cell indexes, with an M20 at least a quarter of the best, the highest symmetry and then the smallest primitive cell "
-                  f"(M20 {best['m20']:.1f}, {best['indexed']}/{best['n_lines']} lines)")
-    return as_lattice(best['cell'], 'indexed cell'), rep
+    return as_lattice(rep['candidates'][0]['cell'], 'indexed cell'), rep
 
 def solve_inputs(pattern, formula, wavelength=None, cell=None, cif=None, reference=None, axis=None, space_group=None, z=None,
                  grid:int=50, n_samples:int=16, index:bool=True)->dict:
