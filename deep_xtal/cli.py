@@ -303,10 +303,10 @@ def _solve_parser(sub):
     p = sub.add_parser('solve', help='electron density from a measured powder pattern and a formula',
                        description='Read a measured powder pattern, infer the electron density (mean, uncertainty, best sample) with '
                                    'a pretrained model, and write .npy, .cube, CHGCAR, CIF, PNG, an offline HTML view and report.json.')
-    p.add_argument('pattern', metavar='PATTERN', help='.xy/.xye/.dat/.csv/.txt columns or GSAS .gsas/.gsa/.fxye')
+    p.add_argument('pattern', metavar='PATTERN', help='.xy/.xye/.dat/.csv/.txt columns, GSAS .gsas/.gsa/.fxye, or .xrdml, .raw, .brml, .uxd, .rasx, .ras, pdCIF')
     p.add_argument('--formula', required=True, help="chemical formula (LaB6) or the elements only ('La B')")
-    p.add_argument('--wavelength', help="X-ray source, needed for 2θ data: an anode (CuKa, MoKa, …) = its Ka1+Ka2 doublet; one line "
-                   "(CuKa1; CuKa_avg = pymatgen's mean line); or lambda in Angstrom")
+    p.add_argument('--wavelength', help="X-ray source, needed for 2θ data (default: the one a vendor file records): an anode (CuKa, MoKa, …) "
+                   "= its Ka1+Ka2 doublet; one line (CuKa1; CuKa_avg = pymatgen's mean line); or lambda in Angstrom")
     p.add_argument('--axis', choices=('two_theta', 'q'), help="the first column's quantity (default: from the header, else 2θ)")
     g = p.add_mutually_exclusive_group()
     g.add_argument('--cell', nargs=6, type=float, metavar=('A', 'B', 'C', 'ALPHA', 'BETA', 'GAMMA'), help='conventional cell, Å and degrees')
@@ -379,7 +379,7 @@ def _view_parser(sub):
 # %% ../nbs/15_cli.ipynb #626b1d26
 def index_command(a)->int:
     "Run `deep_xtal index`; returns the exit status."
-    from deep_xtal.solve import read_pattern, source_wavelengths
+    from deep_xtal.solve import read_pattern, source_wavelengths, wavelength_warnings
     from deep_xtal.extract import powder_data
     from deep_xtal.index import index_report
     p = read_pattern(a.pattern, 'two_theta')
@@ -387,6 +387,7 @@ def index_command(a)->int:
     source_wavelengths(spec, p.source)                                   # a clear message when it is missing
     rep = index_report(powder_data(p.x, p.y, p.esd, spec, p.source), a.formula, a.top, a.check, progress=print)
     rep['input'] = dict(pattern=str(a.pattern), wavelength=str(spec), formula=a.formula)
+    rep['warnings'] = list(p.meta.get('warnings', [])) + wavelength_warnings(p, a.wavelength) + rep['warnings']
     print(f"{'#':>2} {'system':<11} {'cent.':<5} {'a':>9} {'b':>9} {'c':>9} {'γ':>6} {'zero':>7} {'M20':>7} {'lines':>6}" + ('   Z' if a.formula else ''))
     for i, r in enumerate(rep['candidates'], 1):
         a_, b_, c_, _, _, g = r['cell']
@@ -406,7 +407,7 @@ def _index_parser(sub):
     p = sub.add_parser('index', help='find the unit cell of a powder pattern (cubic, tetragonal, hexagonal/trigonal)',
                        description='Index a measured 2θ powder pattern: peaks, trial cells, M20, zero shift, Z, a Pawley check and '
                                    'the space groups the absences allow; writes index.json with --out.')
-    p.add_argument('pattern', metavar='PATTERN', help='.xy/.xye/.dat/.csv/.txt columns or GSAS .gsas/.gsa/.fxye (2θ)')
+    p.add_argument('pattern', metavar='PATTERN', help='.xy/.xye/.dat/.csv/.txt columns, GSAS .gsas/.gsa/.fxye, or .xrdml, .raw, .brml, .uxd, .rasx, .ras, pdCIF (2θ)')
     p.add_argument('--wavelength', help="X-ray source: an anode (CuKa, MoKa, …) = its Ka1+Ka2 doublet; one line (CuKa1); or lambda in Angstrom")
     p.add_argument('--formula', help='chemical formula, for the number of formula units Z')
     p.add_argument('--top', type=int, default=5, help='candidates listed (default 5)')

@@ -25,16 +25,16 @@ from .refine import complete_structure, refined_density, difference_map, bic, gr
 from .index import index_report
 
 # %% auto #0
-__all__ = ['GSAS_SUFFIXES', 'PATTERN_SUFFIXES', 'MIN_POINTS', 'MODEL_DIR', 'BUNDLED_MODEL', 'PROFILE_KEYS', 'RWP_RATIO_WARN',
-           'MAX_POINTS', 'MIN_GRID', 'MAX_GRID', 'Z_VOLUME_RANGE', 'VERDICT_LIMITS', 'DEMO_PATTERN', 'MeasuredPattern',
-           'read_xy', 'read_gsas', 'check_pattern', 'read_pattern', 'lab6_structure', 'simulated_measurement',
-           'write_xy', 'source_wavelengths', 'strip_kalpha2', 'remove_background', 'PreparedPattern',
-           'resample_to_grid', 'prepare_pattern', 'FormulaInput', 'parse_formula', 'bundled_checkpoint', 'Solver',
-           'load_solver', 'predict_density', 'lattice_positions', 'index_check', 'calculated_pattern',
-           'compare_with_structure', 'complete_solution', 'compare_refined', 'Solution', 'bin_pattern',
-           'cell_formula_units', 'solve_inputs', 'pick_best_sample', 'sample_agreement', 'answer_system',
-           'quality_verdicts', 'overall_verdict', 'solve', 'anglesite_structure', 'solution_report', 'structure_report',
-           'demo_measurement']
+__all__ = ['GSAS_SUFFIXES', 'VENDOR_SUFFIXES', 'PATTERN_SUFFIXES', 'MIN_POINTS', 'MODEL_DIR', 'BUNDLED_MODEL', 'PROFILE_KEYS',
+           'RWP_RATIO_WARN', 'MAX_POINTS', 'MIN_GRID', 'MAX_GRID', 'Z_VOLUME_RANGE', 'VERDICT_LIMITS', 'DEMO_PATTERN',
+           'MeasuredPattern', 'read_xy', 'read_gsas', 'check_pattern', 'read_pattern', 'lab6_structure',
+           'simulated_measurement', 'write_xy', 'file_wavelength', 'read_vendor', 'source_wavelengths', 'strip_kalpha2',
+           'wavelength_origin', 'wavelength_warnings', 'remove_background', 'PreparedPattern', 'resample_to_grid',
+           'prepare_pattern', 'FormulaInput', 'parse_formula', 'bundled_checkpoint', 'Solver', 'load_solver',
+           'predict_density', 'lattice_positions', 'index_check', 'calculated_pattern', 'compare_with_structure',
+           'complete_solution', 'compare_refined', 'Solution', 'bin_pattern', 'cell_formula_units', 'solve_inputs',
+           'pick_best_sample', 'sample_agreement', 'answer_system', 'quality_verdicts', 'overall_verdict', 'solve',
+           'anglesite_structure', 'solution_report', 'structure_report', 'demo_measurement']
 
 # %% ../nbs/13_solve.ipynb #5d23fcb0
 @dataclass
@@ -44,7 +44,7 @@ class MeasuredPattern:
     y: np.ndarray                 # (n,) intensity, counts
     esd: np.ndarray|None = None   # (n,) standard uncertainties of y, when the file has them
     axis: str = 'two_theta'       # 'two_theta' or 'q'
-    wavelength: float|None = None # λ (Å) written in the file, if any
+    wavelength: float|str|None = None # the source the file records: an anode ('CuKa', its Kα doublet), a line or λ in Å
     source: str = 'pattern'       # file name, for messages
     meta: dict = field(default_factory=dict)
     def __len__(self): return len(self.x)
@@ -53,7 +53,8 @@ _SPLIT = re.compile(r'[\s,;]+')
 _NUM = re.compile(r'^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(nan|inf|infinity)$', re.I)
 _LAMBDA = re.compile(r'(?:wavelength|lambda|λ|lam|alpha1)\s*(?:\(\s*[AaÅ]\s*\))?\s*[=:]?\s*([0-9]*\.[0-9]+)', re.I)
 GSAS_SUFFIXES = ('.gsas', '.gsa', '.gs', '.fxye')
-PATTERN_SUFFIXES = ('.xy', '.xye', '.dat', '.csv', '.txt', '.asc') + GSAS_SUFFIXES
+VENDOR_SUFFIXES = ('.xrdml', '.raw', '.brml', '.rasx', '.ras', '.uxd', '.cif')   # read through rietx
+PATTERN_SUFFIXES = ('.xy', '.xye', '.dat', '.csv', '.txt', '.asc') + GSAS_SUFFIXES + VENDOR_SUFFIXES
 
 def _data_rows(text:str)->tuple:
     "(rows of floats, their 1-based line numbers, header/comment lines) of a text table."
@@ -97,8 +98,9 @@ def read_xy(path:str|Path,            # a text file with columns x, y[, esd]
         raise PatternError(f"{path.name}: line {lines[i]} has a single column; expected at least two: 2θ (or Q) and intensity")
     a = np.array([r[:3] for r in rows] if width >= 3 else [r[:2] for r in rows], dtype=np.float64)
     lam = next((float(m.group(1)) for h in header for m in [_LAMBDA.search(h)] if m), None)
+    meta = dict(lines=np.array(lines), header=header[:20]) | ({} if lam is None else dict(wavelength_from='file (header line)'))
     return MeasuredPattern(a[:, 0], a[:, 1], a[:, 2] if a.shape[1] > 2 else None, axis or _axis_from_header(header) or 'two_theta',
-                           lam, path.name, dict(lines=np.array(lines), header=header[:20]))
+                           lam, path.name, meta)
 
 # %% ../nbs/13_solve.ipynb #0f04f6f8
 def _fields(line:str, width:int=8)->list:
@@ -169,17 +171,34 @@ def check_pattern(p:MeasuredPattern)->MeasuredPattern:
         raise PatternError(f"{name}: Q runs from {p.x[0]:g} to {p.x[-1]:g} Å⁻¹; that is not Q in Å⁻¹ (if it is 2θ, use {option('axis', 'two_theta')})")
     return p
 
+_VENDOR_MAGIC = (b'RAW1.01', b'RAW4.00', b'RAW2', b'RAW ')               # Bruker .raw under any name
+_VENDOR_TEXT = re.compile(r'^\ufeff?\s*(\*RAS_DATA_START|(;[^\n]*\n\s*)*_FILEVERSION|<\?xml[^>]*>\s*<(\w+:)?xrdMeasurements)')
+
+def _is_vendor(path:Path, raw:bytes)->bool:
+    "A diffractometer's own file (`read_vendor`), by suffix, magic bytes or first line; a GSAS file named .raw is not."
+    if raw.startswith(_VENDOR_MAGIC): return True
+    head = raw[:4096].decode('utf-8', 'replace')
+    if _VENDOR_TEXT.match(head): return True
+    return path.suffix.lower() in VENDOR_SUFFIXES and not (path.suffix.lower() == '.raw' and re.search(r'^BANK\s', head, re.M))
+
 def read_pattern(path:str|Path,          # measured pattern file (see `PATTERN_SUFFIXES`)
                  axis:str|None=None,     # 'two_theta' or 'q' (default: the file's header, else 2θ)
                 )->MeasuredPattern:
-    "Read and check a measured powder pattern: text columns (.xy/.xye/.dat/.csv/…) or GSAS (.gsas/.gsa/.fxye)."
+    """Read and check a measured powder pattern: text columns (.xy/.xye/.dat/.csv/…), GSAS (.gsas/.gsa/.fxye), or a
+    diffractometer's own file — PANalytical .xrdml, Bruker .raw (v3/v4), .brml and .uxd, Rigaku .rasx and .ras, pdCIF —
+    whose recorded anode or wavelength becomes `wavelength` (see `read_vendor`)."""
     path = Path(path)
     if not path.exists(): raise PatternError(f"{path}: no such file")
     if path.is_dir(): raise PatternError(f"{path}: is a folder; give the pattern file")
     raw = path.read_bytes()
+    if _is_vendor(path, raw):
+        p = read_vendor(path)
+        if axis is not None: p.axis = axis
+        return check_pattern(p)
     if b'\x00' in raw[:8192] or raw[:8192].decode('utf-8', 'replace').count('\ufffd') > 0.05*min(len(raw), 8192):
         raise PatternError(f"{path.name}: not a text pattern file (it holds binary data{', a ' + path.suffix.lstrip('.').upper() + ' file' if path.suffix else ''}); "
-                           "give the measured intensities as text columns of 2θ (or Q) and intensity (.xy, .xye, .csv) or GSAS (.gsas, .fxye)")
+                           "give the measured intensities as text columns of 2θ (or Q) and intensity (.xy, .xye, .csv), GSAS (.gsas, .fxye) "
+                           "or a diffractometer's file (.xrdml, .raw, .brml, .rasx, .ras, .uxd)")
     text = raw.decode('utf-8', 'replace')
     gsas = path.suffix.lower() in GSAS_SUFFIXES or re.search(r'^BANK\s', text, re.M) is not None
     p = read_gsas(path, text) if gsas else read_xy(path, axis, text)
@@ -216,6 +235,88 @@ def write_xy(path:str|Path, p:MeasuredPattern, header:str='')->Path:
     Path(path).write_text(head + f"# {cols} intensity esd\n" + ''.join(f"{a:.4f} {b:.2f} {c:.2f}\n" for a, b, c in zip(p.x, p.y, esd)))
     return Path(path)
 
+# %% ../nbs/13_solve.ipynb #8ca03ae5
+_FORMAT_RECORD = dict(xrdml='xrdml usedWavelength kAlpha1/kAlpha2/ratio and anodeMaterial',
+                      bruker_raw='Bruker RAW tube record: Kα1/Kα2 and anode', brml='brml Tube: TubeMaterial, WaveLengthAlpha1/Alpha2',
+                      uxd='uxd header _ANODE, _WL1/_WL2', rasx='rasx MesurementConditions: TargetName, WavelengthKalpha1/Kalpha2',
+                      ras='ras header *HW_XG_TARGET_NAME, *HW_XG_WAVE_LENGTH_ALPHA1/ALPHA2',
+                      pdcif='pdCIF _diffrn_radiation_wavelength, _diffrn_source_target')
+
+def _num(v)->float|None:
+    try: return float(v)
+    except (TypeError, ValueError): return None
+
+def _extra_radiation(path:Path, fmt:str, meta:dict)->dict:
+    "What rietx leaves out: the xrdml Kα2/Kα1 ratio, the brml Kα1/Kα2/ratio, the pdCIF wavelengths and target."
+    import zipfile
+    if fmt == 'xrdml':
+        m = re.search(r'<(?:\w+:)?ratioKAlpha2KAlpha1[^>]*>\s*([^<\s]+)', path.read_text(errors='replace'))
+        return dict(ratio=_num(m.group(1))) if m else {}
+    if fmt == 'brml':
+        with zipfile.ZipFile(path) as z:
+            name = next((n for n in z.namelist() if re.search(r'(^|/)RawData\d+\.xml$', n)), None)
+            text = z.read(name).decode('utf-8', 'replace') if name else ''
+        v = {k: _num(m.group(1)) for k in ('Alpha1', 'Alpha2', 'Ratio') for m in [re.search(rf'<WaveLength{k}\b[^>]*Value="([^"]+)"', text)] if m}
+        return dict(lambda1=v.get('Alpha1'), lambda2=v.get('Alpha2'), ratio=v.get('Ratio'))
+    if fmt == 'pdcif':
+        import gemmi
+        doc = gemmi.cif.read(str(path))
+        b = doc.find_block(meta['block']) if meta.get('block') else doc[0]
+        lam, wt = [_num(gemmi.cif.as_string(v).split('(')[0]) for v in b.find_values('_diffrn_radiation_wavelength')], \
+                  [_num(v) for v in b.find_values('_diffrn_radiation_wavelength_wt')]
+        target = b.find_value('_diffrn_source_target')
+        return dict(lambda1=lam[0] if lam else None, lambda2=lam[1] if len(lam) > 1 else None,
+                    ratio=wt[1]/wt[0] if len(wt) > 1 and wt[0] else None, anode=gemmi.cif.as_string(target) if target else None)
+    return {}
+
+def _line(name:str, lam:float)->bool: return abs(core.LINES[name] - lam) < 5e-4   # vendors differ by < 1e-4 Å
+
+def file_wavelength(rad:dict, # what the file records: anode, lambda1, lambda2 (Å; 0: no doublet), ratio (I₂/I₁)
+                   )->tuple:  # (an anode name, a line name, λ in Å or None; whether the file records a Kα1/Kα2 doublet)
+    "The source a file records, in 00_core's vocabulary: an anode ('CuKa') for its doublet, a line ('CuKa1') or λ in Å."
+    l1, l2, ratio, name = rad.get('lambda1'), rad.get('lambda2'), rad.get('ratio'), rad.get('anode')
+    anode = core._anode(name.strip().capitalize() + 'Ka') if name and name.strip() else None
+    single = l2 == 0 or ratio == 0                                     # the file says the doublet was not used
+    if l1 is None: return (None, False) if anode is None else ((f'{anode}1', False) if single else (anode, True))
+    pair = next((a for a in core.ANODES if _line(f'{a}1', l1) and (not l2 or _line(f'{a}2', l2))), None)
+    if single: return (f'{pair}1' if pair else l1), False
+    if l2: return (pair or l1), True                                   # a doublet: its anode, or λ₁ of an unknown pair
+    mean = next((a for a in core.ANODES if _line(f'{a}_avg', l1)), None)
+    if anode is not None and anode in (pair, mean): return anode, True # an anode with its Kα1 (or mean): the tube's doublet
+    return (mean, True) if mean and anode is None else (l1, False)     # a mean Kα is an unresolved doublet
+
+# %% ../nbs/13_solve.ipynb #973806d3
+def read_vendor(path:str|Path, # .xrdml, .raw, .brml, .rasx, .ras, .uxd or a pdCIF
+               )->MeasuredPattern:
+    "Read a diffractometer's own file with rietx (imported here), with the anode/wavelength it records as `wavelength`."
+    path = Path(path)
+    fix = "export the scan again from the instrument's software, or as 2θ/intensity columns (.xy)"
+    try: from rietx.io.readers import read_pattern as rx_read, identify_format
+    except ImportError:
+        raise PatternError(f"{path.name}: reading a {path.suffix or 'vendor'} file needs rietx (pip install 'rietx>=1.10'); or {fix}") from None
+    diags = []
+    try:
+        fmt = identify_format(path)
+        d = rx_read(path, diagnostics=diags)
+        meta = dict(d.metadata)
+        rad = {k: _num(meta.get(k)) for k in ('wavelength', 'wavelength_alpha2')}
+        rad = dict(anode=meta.get('anode'), lambda1=rad['wavelength'], lambda2=rad['wavelength_alpha2'], ratio=None)
+        rad.update({k: v for k, v in _extra_radiation(path, fmt.name, meta).items() if v is not None})
+    except Exception as e:                                             # rietx's ValueError, zip, XML, pydantic: one line
+        why = ' '.join(str(e).split()).removeprefix(path.name).lstrip(' :')[:400] or type(e).__name__
+        if path.suffix.lower() == '.cif' and 'no pdCIF' in why:
+            raise PatternError(f"{path.name}: holds no powder pattern (no _pd_meas/_pd_proc loop of 2θ and intensity); "
+                               f"a structure CIF is given as {option('cif', path.name)}") from None
+        raise PatternError(f"{path.name}: cannot be read ({why}); {fix}") from None
+    if d.axis != 'two_theta':
+        raise PatternError(f"{path.name}: holds time-of-flight data; deep_xtal reads constant-wavelength 2θ patterns")
+    spec, doublet = file_wavelength(rad)
+    m = dict(format=fmt.title, file=meta, radiation=dict(rad, doublet=doublet),
+             warnings=[f"{path.name}: {x.message}" if path.name not in x.message else x.message for x in diags if x.level != 'info'])
+    if spec is not None: m['wavelength_from'] = f"file ({_FORMAT_RECORD.get(fmt.name, fmt.title)})"
+    return MeasuredPattern(d.tt(), d.y(), None if d.sigma is None else np.asarray(d.sigma, dtype=np.float64), 'two_theta', spec,
+                           path.name, m)
+
 # %% ../nbs/13_solve.ipynb #bc630365
 def source_wavelengths(spec:str|float|None, # anode name ('CuKa': the doublet), a line ('CuKa1') or λ in Å; None for Q data
                        name:str='pattern',  # for messages
@@ -239,6 +340,33 @@ def strip_kalpha2(two_theta:np.ndarray, # (n,) increasing 2θ, degrees
         w = (t1[i] - two_theta[k])/(two_theta[k + 1] - two_theta[k]) if k + 1 < i else 0.
         y1[i] -= ratio*(y1[k]*(1 - w) + y1[min(k + 1, i - 1)]*w)
     return y1
+
+# %% ../nbs/13_solve.ipynb #03be03cd
+def wavelength_origin(wavelength,            # the wavelength the user gave, or None
+                      p:MeasuredPattern,     # the pattern (its `wavelength` and `meta['wavelength_from']`)
+                     )->str|None:            # 'given (…)', 'file (…)', or None for Q data or none at all
+    "Where the wavelength used for `p` comes from: the user's option or the file's record."
+    if p.axis != 'two_theta': return None
+    if wavelength is not None: return f"given ({option('wavelength', wavelength)})"
+    return p.meta.get('wavelength_from', 'file') if p.wavelength is not None else None
+
+def wavelength_warnings(p:MeasuredPattern,   # a 2θ pattern from `read_pattern`
+                        wavelength=None,     # the wavelength the user gave (None: the file's is used)
+                       )->list:              # plain sentences for the report's warnings
+    "A given wavelength that contradicts the file's, and a doublet the file records being read as one line."
+    used = wavelength if wavelength is not None else p.wavelength
+    if p.axis != 'two_theta' or used is None: return []
+    src, out = core.xray_source(used), []
+    if wavelength is not None and p.wavelength is not None and abs(core.xray_source(p.wavelength).lambda1 - src.lambda1) > 2e-3:
+        out.append(f"{p.source}: the file records {core.xray_source(p.wavelength)} but {option('wavelength', wavelength)} was given "
+                   f"(λ₁ = {src.lambda1:.5f} Å) and is used; check which is right")
+    rad = p.meta.get('radiation', {})
+    if rad.get('doublet') and src.kalpha2 is None:
+        anode = p.wavelength if isinstance(p.wavelength, str) and core._anode(p.wavelength) else None
+        what = f"a {anode[:-2]} Kα1/Kα2 doublet" if anode else "a Kα1/Kα2 doublet"
+        out.append(f"{p.source}: the file records {what} but the pattern is being read as one line λ = {src.lambda1:.5f} Å; every "
+                   f"peak's Kα2 shoulder will be taken as another reflection; give {option('wavelength', anode) if anode else 'the anode'}")
+    return out
 
 # %% ../nbs/13_solve.ipynb #1fcace66
 def remove_background(x:np.ndarray,    # (n,) increasing axis (2θ or Q)
@@ -635,6 +763,7 @@ def solve_inputs(pattern, formula, wavelength=None, cell=None, cif=None, referen
     p = bin_pattern(p)
     f = parse_formula(formula)
     if p.axis == 'two_theta': source_wavelengths(wavelength if wavelength is not None else p.wavelength, p.source)   # fail before loading
+    warn = list(p.meta.get('warnings', [])) + wavelength_warnings(p, wavelength)    # the reader's and the wavelength's
     if cell is not None and cif is not None: raise DeepXtalError("give either cell or cif, not both")
     if space_group is not None: space_group = symmetry.space_group(space_group)
     if z is not None and (int(z) != z or z < 1): raise DeepXtalError(f"the number of formula units Z must be a positive integer, got {z}")
@@ -645,7 +774,7 @@ def solve_inputs(pattern, formula, wavelength=None, cell=None, cif=None, referen
         conv = conventional_standard_structure(st, name=str(cif))
         lattice, ref = conv.lattice, ref if ref is not None else (st if len(st) else None)
     elif cell is not None: lattice = as_lattice(cell, 'cell')
-    indexed, warn = None, []
+    indexed = None
     if lattice is None and index and p.axis == 'two_theta':            # no cell given: find it (12_index)
         lattice, indexed = _indexed_lattice(p, f, wavelength, warn)
     if lattice is not None and space_group is not None and (bad := symmetry.check_lattice(lattice, space_group)):
@@ -852,6 +981,7 @@ def solution_report(sol:Solution)->dict:
                    range=[float(sol.pattern.x[0]), float(sol.pattern.x[-1])], formula=sol.formula.text,
                    composition=sol.formula.composition.formula, partial_formula=sol.formula.partial,
                    wavelength=None if pp.wavelength is None else dict(lambda1=pp.wavelength[0], lambda2=pp.wavelength[1], ratio=pp.wavelength[2]),
+                   wavelength_from=wavelength_origin(sol.settings.get('wavelength'), sol.pattern),
                    cell=None if sol.lattice is None else [round(v, 5) for v in sol.lattice.parameters]),
         model=dict(checkpoint=str(sol.solver.path.name), step=ck.get('state', {}).get('step'), q_grid=list(sol.solver.q_grid),
                    formula_mode=sol.solver.formula_mode, transform=sol.solver.transform, b_iso=sol.solver.b_iso,
