@@ -1,15 +1,17 @@
-"""Indexing on simulated laboratory patterns (issue 14's acceptance run, high-symmetry systems so far).
+"""Indexing on simulated laboratory patterns (issue 14's acceptance run).
 
     python bench/indexing.py --n 100 --out bench/results/indexing.jsonl       # run (resumable)
     python bench/indexing.py --summary bench/results/indexing.jsonl
 
 For the first N cubic and N trigonal validation crystals (`mp_cubic_trigonal`, the paper's val lists) and N/2
-tetragonal and N/2 hexagonal crystals of `mp20_test_subset`, it simulates a Cu Kα lab measurement (13_solve's
+tetragonal, N/2 hexagonal and N/2 orthorhombic crystals of `mp20_test_subset` (`--systems` picks some), it simulates a Cu Kα lab measurement (13_solve's
 `simulated_measurement`: Kα doublet, Caglioti + Scherrer widths, sloping background, Poisson counts, B = 0.5 Å², a zero
 shift drawn in ±0.05°, 10–120°), adds one impurity line (a Gaussian of 5–15 % of the strongest peak at a random angle)
-to every second pattern, and runs `index_pattern`. A candidate is correct when its conventional cell matches the
-truth's (12_index compares a b c within 0.3 % and α β γ within 0.1°). Records the rank of the first correct candidate,
-its M20 and zero shift, and the time. Runs `--workers` processes of one thread each.
+to every second pattern, and runs `index_report` with the reduced formula (indexing, Z, and a Pawley fit of the top
+candidate that ranks the space groups). A candidate is correct when its conventional cell matches the truth's (12_index
+compares a b c within 0.3 % and α β γ within 0.1°; orthorhombic cells also with their axes in any order). Records the
+rank of the first correct candidate, its M20 and zero shift, the rank of the true Z and of the true space group (spglib,
+symprec 0.01) for the top candidate, and the time of the indexing alone and with the Pawley check. Runs `--workers` processes of one thread each.
 """
 import argparse, json, sys
 from pathlib import Path
@@ -23,20 +25,23 @@ def jobs(n:int, max_atoms:int)->list:
         out += [dict(name=nm, system=system.lower(), structure=s) for nm, s in
                 conventional_cells(vp, n, max_sites=max_atoms, where=lambda r, S=system: r['paper_split'] == 'val' and r['paper_system'] == S)]
     tp = shared_data()/'mp20_test_subset'/'mp20_test_subset.jsonl.gz'
-    for system in ('tetragonal', 'hexagonal'):
+    for system in ('tetragonal', 'hexagonal', 'orthorhombic'):
         out += [dict(name=nm, system=system, structure=s) for nm, s in
                 conventional_cells(tp, max(1, n//2), max_sites=max_atoms, where=lambda r, S=system: r['crystal_system'] == S)]
     return out
 
 def one(job:dict)->dict:
-    import numpy as np, torch
+    import time, numpy as np, torch
     torch.set_num_threads(1)
+    from pymatgen.symmetry.analyzer import SpacegroupAnalyzer
     from deep_xtal.solve import simulated_measurement
     from deep_xtal.extract import powder_data
-    from deep_xtal.index import index_pattern, same_cell
+    from deep_xtal.index import index_report, same_cell
     s, i = job['structure'], job['seed']
     rng = np.random.default_rng(i)
-    out = dict(name=job['name'], system=job['system'], formula=s.composition.reduced_formula, cell=[round(v, 5) for v in s.lattice.parameters])
+    formula, z_true = s.composition.get_reduced_formula_and_factor()
+    out = dict(name=job['name'], system=job['system'], formula=formula, z_true=int(z_true), cell=[round(v, 5) for v in s.lattice.parameters],
+               space_group=SpacegroupAnalyzer(s, symprec=0.01).get_space_group_number())
     def body(out):
         zero = float(rng.uniform(-0.05, 0.05))
         m = simulated_measurement(s, 'CuKa', (10., 120., 0.02), zero_shift=zero, b_iso=0.5, seed=i)
@@ -46,11 +51,17 @@ def one(job:dict)->dict:
             y = y + h*np.exp(-0.5*((m.x - pos)/0.04)**2)
             out['impurity'] = round(pos, 3)
         out['zero_true'] = zero
-        cands = index_pattern(powder_data(m.x, y, np.sqrt(np.maximum(y, 1)), 'CuKa', job['name']), top=5)
-        ok = [same_cell(c.cell, s.lattice.parameters) for c in cands]
-        out.update(rank=ok.index(True) + 1 if any(ok) else None, n_candidates=len(cands),
-                   top=dict(system=cands[0].system, centring=cands[0].centring, cell=list(cands[0].cell), m20=cands[0].m20,
-                            indexed=cands[0].indexed, n_lines=cands[0].n_lines, zero=cands[0].zero_shift) if cands else None)
+        rep = index_report(powder_data(m.x, y, np.sqrt(np.maximum(y, 1)), 'CuKa', job['name']), formula, top=5, check=1)
+        cands = rep['candidates']
+        truth = s.lattice.parameters
+        ok = [same_cell(c['cell'], truth) for c in cands]
+        anyorder = [same_cell(sorted(c['cell'][:3]) + c['cell'][3:], sorted(truth[:3]) + list(truth[3:])) for c in cands]
+        first = lambda v: v.index(True) + 1 if any(v) else None
+        out.update(rank=first(ok), rank_any_axes=first(anyorder), n_candidates=len(cands), top=cands[0] if cands else None,
+                   index_s=rep['index_s'], warnings=rep['warnings'])
+        if cands:
+            out['z_rank'] = first([z['z'] == z_true for z in cands[0].get('z', [])])
+            out['sg_rank'] = first([g['number'] == out['space_group'] for g in cands[0].get('space_groups', [])])
     return record(out, body)
 
 def summary(paths:list):

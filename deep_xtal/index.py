@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_index.ipynb #55e00145
 from __future__ import annotations
-import itertools, math
+import functools, itertools, math
 from dataclasses import dataclass, field
 import numpy as np
 from pymatgen.core import Lattice, Composition
@@ -12,9 +12,11 @@ from .core import PatternError, XraySource
 from .extract import PowderData, powder_data, formula_units
 
 # %% auto #0
-__all__ = ['SYSTEMS', 'M_MAX', 'LATTICE_POINTS', 'RANKING_RULE', 'M20_WARN', 'Peaks', 'kalpha2_position', 'find_peaks_2theta',
-           'q_of', 'trial_cells', 'score_cells', 'two_theta_tolerance', 'refine_cell', 'CellCandidate', 'index_pattern',
-           'same_cell', 'describe_cell', 'index_report']
+__all__ = ['UNIAXIAL', 'M_MAX', 'ORTHO_CENTRINGS', 'SYSTEMS', 'LATTICE_POINTS', 'SYMMETRY_LEVEL', 'RANKING_RULE', 'M20_WARN',
+           'SAME_FIT', 'Peaks', 'kalpha2_position', 'find_peaks_2theta', 'two_theta_of_q', 'q_of', 'trial_cells',
+           'score_cells', 'two_theta_tolerance', 'refine_cell', 'orthorhombic_trials', 'score_orthorhombic',
+           'refine_orthorhombic', 'orthorhombic_setting', 'CellCandidate', 'index_pattern', 'same_cell', 'calculated_q',
+           'derives_from', 'describe_cell', 'index_report']
 
 # %% ../nbs/12_index.ipynb #66c7f947
 @dataclass
@@ -38,7 +40,7 @@ def kalpha2_position(two_theta, source:XraySource):
 
 def find_peaks_2theta(data:PowderData,      # the measured pattern (10_extract)
                       max_peaks:int=40,     # keep the strongest this many
-                      snr:float=5.,         # prominence in standard deviations of the counts
+                      snr:float=5.,         # significance of the net counts over 7 points around the top, in esds
                       window:float=3.,      # SNIP half-window, degrees
                      )->Peaks:
     "Peak positions of a measured pattern, background removed, Kα2 copies dropped."
@@ -49,7 +51,13 @@ def find_peaks_2theta(data:PowderData,      # the measured pattern (10_extract)
     bkg = Baseline(x_data=x).snip(y, max_half_window=int(max(3, min(window/step, len(x)//3))), decreasing=True, smooth_half_window=2)[0]
     net = y - np.minimum(bkg, y)
     idx, prop = find_peaks(net, prominence=0)
-    idx = idx[prop['prominences'] > snr*s[idx]]
+    from scipy.ndimage import median_filter
+    sig = y - np.maximum(bkg, median_filter(y, size=2*int(1./step) + 1, mode='nearest'))   # signed, above the local median
+    w = 3                                                               # a peak's counts over 7 points must stand out:
+    cs, cv = np.concatenate([[0], np.cumsum(sig)]), np.concatenate([[0], np.cumsum(s*s)])   # a one-point noise spike does not
+    lo, hi = np.maximum(idx - w, 0), np.minimum(idx + w + 1, len(net))
+    area_snr = (cs[hi] - cs[lo])/np.sqrt(np.maximum(cv[hi] - cv[lo], 1e-12))
+    idx = idx[(prop['prominences'] > 3*s[idx]) & (area_snr > snr)]
     idx = idx[np.argsort(net[idx])[::-1][:max_peaks]]
     pos = np.array([x[i] + _vertex(net, i)*step for i in idx]); h = net[idx]
     order = np.argsort(pos); pos, h = pos[order], h[order]
@@ -66,10 +74,20 @@ def find_peaks_2theta(data:PowderData,      # the measured pattern (10_extract)
     return Peaks(pos, h, sorted(dropped))
 
 # %% ../nbs/12_index.ipynb #6be4c5b1
-SYSTEMS = ('cubic', 'tetragonal', 'hexagonal')
+UNIAXIAL = ('cubic', 'tetragonal', 'hexagonal')   # the lattices with one or two metric parameters
 _FORMS = dict(cubic=lambda h, k, l: (h*h + k*k + l*l, 0*h),
               tetragonal=lambda h, k, l: (h*h + k*k, l*l),
               hexagonal=lambda h, k, l: (h*h + h*k + k*k, l*l))
+
+def two_theta_of_q(q,                # Q = 4π sin θ / λ, Å⁻¹
+                   lam:float,        # wavelength, Å
+                   name:str='pattern'):
+    "2θ (degrees) of a pattern given in Q, for indexing with wavelength λ; a one-line error when λ puts lines beyond 180°."
+    s = np.asarray(q, dtype=np.float64)*lam/(4*math.pi)
+    if s.max() > 1:
+        raise PatternError(f"{name}: with λ = {lam:g} Å the pattern's Q up to {float(np.max(q)):.3g} Å⁻¹ lies beyond 2θ = 180° "
+                           f"(Q ≤ 4π/λ = {4*math.pi/lam:.3g} Å⁻¹); check the wavelength (Å) and that the first column is Q in Å⁻¹")
+    return 2*np.degrees(np.arcsin(s))
 
 def q_of(two_theta, lam:float):
     "Q = 1/d² (Å⁻²) of lines at 2θ (degrees) for wavelength λ (Å)."
@@ -133,6 +151,7 @@ def _form_values(system:str, m_max:int=M_MAX)->np.ndarray:
     v = (H*H + K*K) if system == 'tetragonal' else (H*H + H*K + K*K)
     return np.unique(v[(v >= 0) & (v <= m_max)])
 
+@functools.lru_cache(maxsize=None)
 def _centring_tables(system:str)->dict:
     "{centring: function l -> sorted allowed m values}."
     M = _form_values(system)
@@ -176,11 +195,22 @@ def _n_calc(cells:np.ndarray, qmax:float, system:str, table)->np.ndarray:
         n += np.searchsorted(M, np.maximum(qmax - C*l*l, -1)/A, 'right')*(C*l*l <= qmax) - (1 if l == 0 and len(M) and M[0] == 0 else 0)
     return n
 
+def _m20(hit:np.ndarray, d:np.ndarray, n_calc:np.ndarray, q:np.ndarray, dq:np.ndarray, ok:np.ndarray)->tuple:
+    """(lines indexed, mean |ΔQ|, de Wolff's M20 × the fraction indexed) of (t, L) hits at distances d. The mean error is
+    floored at 5 % of the tolerance (no peak position is better known) and cells that index fewer than half the lines get
+    no M20: a cell fitted to three lines matches them exactly and would otherwise score without bound."""
+    n_hit = hit.sum(1)
+    eps = np.where(n_hit > 0, np.where(hit, d, 0).sum(1)/np.maximum(n_hit, 1), np.inf)
+    eps = np.maximum(eps, 0.05*float(np.median(dq)))
+    valid = ok & (n_calc > 0) & (n_hit >= max(3, len(q)//2))
+    return n_hit, eps, np.where(valid, q[-1]/(2*eps*np.maximum(n_calc, 1)), 0.)*(n_hit/len(q))
+
 def score_cells(cells:np.ndarray,      # (T, 2) trial (A, C)
                 q:np.ndarray,          # (L,) observed Q of the first lines, Å⁻², increasing
                 dq:np.ndarray,         # (L,) tolerance in Q at each line
                 system:str,
-                chunk:int=2048)->dict: # {'indexed': (T,) lines indexed, 'm20': (T,), 'centring': (T,) str, 'eps': (T,)}
+                chunk:int=2048,
+                centrings=None)->dict: # only these centrings (default: all the system has; the first must be P) # {'indexed': (T,) lines indexed, 'm20': (T,), 'centring': (T,) str, 'eps': (T,)}
     "Lines indexed and de Wolff's M20 (best centring) of many trial cells."
     tabs = _centring_tables(system)
     T, L = len(cells), len(q)
@@ -191,14 +221,12 @@ def score_cells(cells:np.ndarray,      # (T, 2) trial (A, C)
         c = cells[s:s + chunk]
         hit_p = None
         for cen, table in tabs.items():
+            if centrings is not None and cen not in centrings: continue
             d, _, _ = _nearest(c, q, system, table)
             hit = d <= dq[None]
             if hit_p is None: hit_p = hit
             ok = (hit == hit_p).all(1)
-            n_hit = hit.sum(1)
-            eps = np.where(n_hit > 0, (np.where(hit, d, 0)).sum(1)/np.maximum(n_hit, 1), np.inf)
-            n_calc = _n_calc(c, q[-1]*(1 + 1e-9), system, table)
-            m20 = np.where(ok & (n_calc > 0), q[-1]/(2*np.maximum(eps, 1e-12)*np.maximum(n_calc, 1)), 0.)*(n_hit/L)
+            n_hit, eps, m20 = _m20(hit, d, _n_calc(c, q[-1]*(1 + 1e-9), system, table), q, dq, ok)
             better = ok & (m20 > best['m20'][s:s + chunk])
             for k, v in (('indexed', n_hit), ('m20', m20), ('eps', eps)): best[k][s:s + chunk][better] = v[better]
             best['centring'][s:s + chunk][better] = cen
@@ -231,7 +259,118 @@ def refine_cell(cell:np.ndarray,        # (2,) (A, C)
         A = sol[0]; C = sol[1] if system != 'cubic' else 0.; zero = float(np.clip(zero + sol[-1], -0.5, 0.5))
     return np.array([A, C]), float(zero), hit
 
-# %% ../nbs/12_index.ipynb #1775a537
+# %% ../nbs/12_index.ipynb #0f93325b
+ORTHO_CENTRINGS = ('P', 'C', 'A', 'B', 'I', 'F')
+_VECTORS = np.array([v for v in itertools.product((0, 1, 4), repeat=3) if any(v)], dtype=np.float64)   # (h², k², l²), h k l ≤ 2
+
+def orthorhombic_trials(q:np.ndarray,   # (L,) Q of the first lines, Å⁻², increasing
+                        n_trial:int=6,  # lines used to make trials
+                       )->np.ndarray:   # (T, 3) trial (A, B, C), A ≤ B ≤ C
+    "Every orthorhombic reciprocal metric that gives three of the first lines indices h, k, l ≤ 2."
+    V = _VECTORS
+    i1, i2, i3 = (g.ravel() for g in np.meshgrid(*[np.arange(len(V))]*3, indexing='ij'))
+    M = np.stack([V[i1], V[i2], V[i3]], 1)                                   # (26³, 3, 3): rows are the lines' vectors
+    ok = np.abs(np.linalg.det(M)) > 0.5
+    inv = np.linalg.inv(M[ok])
+    tri = np.array(list(itertools.combinations(range(min(n_trial, len(q))), 3)))
+    out = np.einsum('bij,pj->pbi', inv, q[tri]).reshape(-1, 3)
+    lo, hi = 1/40.**2, 1/2.**2
+    out = np.sort(out[((out >= lo) & (out <= hi)).all(1)], 1)
+    key = np.round(np.log(out)*2000).astype(np.int64)
+    return out[np.unique(key, axis=0, return_index=True)[1]]
+
+def _h_parity(k:int, l:int, centring:str)->int:
+    "The parity h must have for reflection (h k l) of a centred orthorhombic cell: 0 or 1, -1 any, -2 none."
+    if centring == 'P': return -1
+    if centring == 'C': return k % 2
+    if centring == 'B': return l % 2
+    if centring == 'I': return (k + l) % 2
+    if centring == 'A': return -1 if (k + l) % 2 == 0 else -2
+    return k % 2 if k % 2 == l % 2 else -2                                  # F
+
+def _ortho_nearest(cells:np.ndarray, q:np.ndarray, centring:str='P')->tuple:
+    "For (t, 3) cells and (L,) lines: (t, L) distance in Q to the nearest allowed line, and its h, k, l."
+    A, B, C = (cells[:, i, None] for i in range(3))
+    qmax = q.max()
+    best = np.full((len(cells), len(q)), np.inf); bh, bk, bl = (np.zeros_like(best) for _ in range(3))
+    for k in range(int(math.sqrt(qmax/cells[:, 1].min())) + 2):
+        for l in range(int(math.sqrt(qmax/cells[:, 2].min())) + 2):
+            par = _h_parity(k, l, centring)
+            if par == -2: continue
+            rest = q[None] - B*k*k - C*l*l
+            hs = np.sqrt(np.maximum(rest, 0)/A)
+            if par == -1: tries = (np.floor(hs), np.floor(hs) + 1)
+            else: h0 = 2*np.floor((hs - par)/2) + par; tries = (np.maximum(h0, par), h0 + 2)
+            for h in tries:
+                d = np.abs(rest - A*h*h)
+                if k == 0 and l == 0: d = np.where(h == 0, np.inf, d)
+                better = d < best
+                best = np.where(better, d, best)
+                bh, bk, bl = np.where(better, h, bh), np.where(better, k, bk), np.where(better, l, bl)
+    return best, bh, bk, bl
+
+def _ortho_n_calc(cells:np.ndarray, qmax:float, centring:str='P')->np.ndarray:
+    "(t,) number of allowed reflections h, k, l ≥ 0 with Q ≤ qmax."
+    A, B, C = cells.T
+    n = np.zeros(len(cells))
+    for k in range(int(math.sqrt(qmax/B.min())) + 1):
+        for l in range(int(math.sqrt(qmax/C.min())) + 1):
+            par = _h_parity(k, l, centring)
+            if par == -2: continue
+            rest = qmax - B*k*k - C*l*l
+            hmax = np.where(rest >= 0, np.floor(np.sqrt(np.maximum(rest, 0)/A)), -1)
+            cnt = hmax + 1 if par == -1 else (np.floor(hmax/2) + 1 if par == 0 else np.floor((hmax + 1)/2))
+            n += np.maximum(cnt, 0) - ((k == 0) & (l == 0) & (par in (-1, 0)) & (hmax >= 0))
+    return n
+
+def score_orthorhombic(cells:np.ndarray, q:np.ndarray, dq:np.ndarray, chunk:int=2048, centrings=ORTHO_CENTRINGS)->dict:
+    "`score_cells` for (T, 3) orthorhombic trials (A, B, C)."
+    T, L = len(cells), len(q)
+    order = np.lexsort((-cells[:, 2], -cells[:, 1]))                  # chunks of similar B, C: few (k, l) to loop over
+    cells = cells[order]
+    best = dict(indexed=np.zeros(T, int), m20=np.zeros(T), centring=np.array(['P']*T, dtype='<U1'), eps=np.full(T, np.inf))
+    for s in range(0, T, chunk):
+        c = cells[s:s + chunk]
+        hit_p = None
+        for cen in centrings:
+            d = _ortho_nearest(c, q, cen)[0]
+            hit = d <= dq[None]
+            if hit_p is None: hit_p = hit
+            ok = (hit == hit_p).all(1)
+            n_hit, eps, m20 = _m20(hit, d, _ortho_n_calc(c, q[-1]*(1 + 1e-9), cen), q, dq, ok)
+            better = ok & (m20 > best['m20'][s:s + chunk])
+            for k, v in (('indexed', n_hit), ('m20', m20), ('eps', eps)): best[k][s:s + chunk][better] = v[better]
+            best['centring'][s:s + chunk][better] = cen
+    back = np.empty_like(order); back[order] = np.arange(T)
+    return {k: v[back] for k, v in best.items()}
+
+def refine_orthorhombic(cell:np.ndarray, two_theta:np.ndarray, lam:float, tol_deg:float=0.03, zero:float=0.,
+                        rounds:int=3)->tuple:   # ((A, B, C), zero shift in degrees, (L,) indexed mask)
+    "`refine_cell` for an orthorhombic (A, B, C)."
+    cell = np.array(cell, dtype=np.float64)
+    hit = np.zeros(len(two_theta), bool)
+    for _ in range(rounds):
+        q = q_of(two_theta - zero, lam)
+        d, h, k, l = (v[0] for v in _ortho_nearest(cell[None], q))
+        hit = d <= two_theta_tolerance(q, lam, tol_deg)
+        if hit.sum() < 4: break
+        g = (q_of(two_theta - zero + 1e-3, lam) - q_of(two_theta - zero - 1e-3, lam))/2e-3
+        sol, *_ = np.linalg.lstsq(np.stack([h*h, k*k, l*l, g], 1)[hit], q[hit], rcond=None)
+        if (sol[:3] <= 0).any(): break
+        cell = sol[:3]; zero = float(np.clip(zero + sol[3], -0.5, 0.5))
+    return cell, float(zero), hit
+
+def orthorhombic_setting(abc, centring:str)->tuple:
+    "The conventional labelling of an orthorhombic cell (pymatgen's): a < b < c, or for a one-face-centred cell the centred face as (001), C, with a < b."
+    abc = [float(v) for v in abc]
+    if centring in ('A', 'B'):                                       # the axis normal to the centred face becomes c
+        n = 0 if centring == 'A' else 1
+        ab = sorted(v for i, v in enumerate(abc) if i != n)
+        return (ab[0], ab[1], abc[n], 90., 90., 90.), 'C'
+    if centring == 'C': a, b = sorted(abc[:2]); return (a, b, abc[2], 90., 90., 90.), 'C'
+    return (*sorted(abc), 90., 90., 90.), centring
+
+# %% ../nbs/12_index.ipynb #4773acf7
 @dataclass
 class CellCandidate:
     "One indexing solution."
@@ -253,15 +392,25 @@ def _cell_params(system:str, AC:np.ndarray)->tuple:
     if system == 'tetragonal': a = 1/math.sqrt(A); return (a, a, 1/math.sqrt(C), 90., 90., 90.)
     a = math.sqrt(4/(3*A)); return (a, a, 1/math.sqrt(C), 90., 90., 120.)
 
+def _shortlist(sc:dict, keep:int)->np.ndarray:
+    "Indices of the `keep` trials that index the most lines, and of the `keep` best M20s among those within two lines of them."
+    by_count = np.argsort(-(sc['indexed']*1000 + np.minimum(sc['m20'], 999)))[:keep]
+    near = np.flatnonzero(sc['indexed'] >= sc['indexed'].max() - 2)   # a cell may leave an impurity line or two unindexed
+    by_m20 = near[np.argsort(-sc['m20'][near])][:keep]
+    return np.array(list(dict.fromkeys([*by_count, *by_m20])), dtype=int)
+
+SYSTEMS = UNIAXIAL + ('orthorhombic',)
+
+def _score(cells:np.ndarray, q:np.ndarray, dq:np.ndarray, system:str, centrings=None)->dict:
+    if system == 'orthorhombic': return score_orthorhombic(cells, q, dq, centrings=centrings or ORTHO_CENTRINGS)
+    return score_cells(cells, q, dq, system, centrings=centrings)
+
 def _candidates_of(system:str, q:np.ndarray, dq:np.ndarray, zero:float, keep:int, pre:int=400)->list:
-    cells = trial_cells(q, system)
+    cells = orthorhombic_trials(q) if system == 'orthorhombic' else trial_cells(q, system)
     if not len(cells): return []
-    if len(cells) > pre:                                               # a quick first pass on the first 10 lines
-        s0 = score_cells(cells, q[:10], dq[:10], system)
-        cells = cells[np.argsort(-(s0['indexed']*1000 + np.minimum(s0['m20'], 999)))[:pre]]
-    sc = score_cells(cells, q, dq, system)
-    top = np.argsort(-(sc['indexed']*1000 + np.minimum(sc['m20'], 999)))[:keep]
-    return [(system, cells[i], zero) for i in top if sc['indexed'][i] >= 3]
+    if len(cells) > pre: cells = cells[_shortlist(_score(cells, q[:10], dq[:10], system, ('P',)), pre//2)]   # a quick pass: 10 lines, P
+    sc = _score(cells, q, dq, system)
+    return [(system, cells[i], zero) for i in _shortlist(sc, keep) if sc['indexed'][i] >= 3]
 
 def index_pattern(data:PowderData,            # the measured pattern (2θ, a known source)
                   systems=SYSTEMS,            # lattices to search
@@ -279,19 +428,31 @@ def index_pattern(data:PowderData,            # the measured pattern (2θ, a kno
                            "(a longer count, a wider 2θ range, or give the cell with --cell)")
     lam = data.source.wavelengths[0]
     tt = pk.two_theta[:n_lines]
+    d_first = lam/(2*math.sin(math.radians(tt[0]/2)))
+    if not 1. <= d_first <= 60.:
+        raise PatternError(f"{data.name}: with λ = {lam:g} Å the first line lies at d = {d_first:.3g} Å, where no crystal's first "
+                           "lines are (1–60 Å); check that the wavelength is in Å (Cu Kα: 1.5406, not 0.154 nm) and the pattern "
+                           "reaches low angles")
     trials = []
-    for z in zeros:
-        q = q_of(tt - z, lam); dq = two_theta_tolerance(q, lam, tol_deg)
+    slack = 0.5*float(np.diff(np.sort(zeros)).max()) if len(zeros) > 1 else 0.   # the true zero lies up to half a step
+    for z in zeros:                                                    # from a trial one: trials are judged with that slack
+        q = q_of(tt - z, lam); dq = two_theta_tolerance(q, lam, tol_deg + slack)
         for s in systems: trials += _candidates_of(s, q, dq, z, keep)
-    out = []
+    refined = {}
     for system, cell, z in trials:
-        AC, zero, hit = refine_cell(cell, tt, lam, system, tol_deg, z)
-        if not np.all(np.isfinite(AC)) or AC[0] <= 0 or (system != 'cubic' and AC[1] <= 0): continue
+        ortho = system == 'orthorhombic'
+        AC, zero, hit = refine_orthorhombic(cell, tt, lam, tol_deg, z) if ortho else refine_cell(cell, tt, lam, system, tol_deg, z)
+        if not np.all(np.isfinite(AC)) or AC[0] <= 0 or (system != 'cubic' and (AC[1:] <= 0).any()): continue
+        key = (system, round(zero, 3), *np.round(np.log(np.maximum(AC, 1e-12))*3000).astype(int))   # the same cell from two trials
+        refined[key] = (system, AC, zero)
+    out = []
+    for system, AC, zero in refined.values():
         q = q_of(tt - zero, lam)
-        sc = score_cells(AC[None], q, two_theta_tolerance(q, lam, tol_deg), system)
-        out.append(CellCandidate(system, str(sc['centring'][0]), tuple(round(v, 6) for v in _cell_params(system, AC)), zero,
-                                 float(sc['m20'][0]), int(sc['indexed'][0]), len(tt)))
-    return _rank(out, top)
+        sc = _score(AC[None], q, two_theta_tolerance(q, lam, tol_deg), system)
+        cen = str(sc['centring'][0])
+        params, cen = orthorhombic_setting(1/np.sqrt(AC), cen) if system == 'orthorhombic' else (_cell_params(system, AC), cen)
+        out.append(CellCandidate(system, cen, tuple(round(v, 6) for v in params), zero, float(sc['m20'][0]), int(sc['indexed'][0]), len(tt)))
+    return _rank(out, top, float(q_of(tt[-1], lam)))
 
 def same_cell(cell, reference, length_tol:float=0.003, angle_tol:float=0.1)->bool:
     "Do two conventional cells (a b c α β γ) agree: lengths within `length_tol` (relative), angles within `angle_tol` degrees?"
@@ -301,27 +462,64 @@ def same_cell(cell, reference, length_tol:float=0.003, angle_tol:float=0.1)->boo
 def _same(c1:CellCandidate, c2:CellCandidate, tol:float=0.002)->bool:
     return all(abs(x - y) <= tol*max(abs(x), 1) for x, y in zip(c1.cell, c2.cell))
 
-LATTICE_POINTS = dict(P=1, I=2, F=4, R=3)
+LATTICE_POINTS = dict(P=1, I=2, F=4, R=3, C=2, A=2, B=2)
+SYMMETRY_LEVEL = dict(cubic=0, tetragonal=1, hexagonal=1, orthorhombic=2)   # uniaxial lattices rank equal: the smaller cell wins
 RANKING_RULE = ("among the cells that index all but at most two of the lines any plausible cell (M20 ≥ 10 and ≥ 5 % of the best) "
-                "indexes, with an M20 at least a quarter of the best, the highest symmetry and then the smallest primitive cell")
+                "indexes, with an M20 at least a quarter of the best: the one that indexes the most lines with the best M20, unless a "
+                "cell of higher symmetry or with a smaller primitive cell also qualifies that indexes as many lines with at least 0.7 "
+                "of its M20, or all of whose lines it shares; then the simplest such cell (the extra lines are an impurity's or chance)")
 M20_WARN = 10.   # de Wolff: an M20 below 10 is doubtful
+SAME_FIT = 0.7   # a simpler cell that indexes as many lines with this fraction of the M20 fits as well
 
-def _rank(cands:list, top:int, m20_ratio:float=0.25)->list:
+def _centred(hkl:np.ndarray, centring:str)->np.ndarray:
+    "Mask of the reflections (n, 3) a lattice centring allows (R: obverse setting, hexagonal axes)."
+    h, k, l = hkl.T
+    return dict(P=np.ones(len(hkl), bool), I=(h + k + l) % 2 == 0, C=(h + k) % 2 == 0, A=(k + l) % 2 == 0, B=(h + l) % 2 == 0,
+                F=((h + k) % 2 == 0) & ((k + l) % 2 == 0), R=(-h + k + l) % 3 == 0)[centring]
+
+def calculated_q(c:CellCandidate, qmax:float)->np.ndarray:
+    "Sorted distinct Q = 1/d² (Å⁻²) ≤ qmax of the reflections a candidate cell (with its centring) allows."
+    L = c.lattice
+    n = [min(int(math.sqrt(qmax)*x) + 1, 40) for x in (L.a, L.b, L.c)]
+    g = np.stack(np.meshgrid(*[np.arange(-m, m + 1) for m in n], indexing='ij'), -1).reshape(-1, 3)
+    g = g[_centred(g, c.centring) & (np.abs(g).sum(1) > 0)]
+    G = L.reciprocal_lattice_crystallographic.metric_tensor
+    q = np.einsum('ni,ij,nj->n', g, G, g)
+    return np.unique(np.round(q[q <= qmax], 7))
+
+def derives_from(low:CellCandidate, high:CellCandidate, qmax:float, rel:float=1e-3, cache:dict|None=None)->bool:
+    "Is every line of `high` also a line of `low` (`low` a supercell or a lower-symmetry distortion of `high`) up to qmax?"
+    cache = {} if cache is None else cache
+    calc = lambda c, qm: cache[id(c)] if id(c) in cache else cache.setdefault(id(c), calculated_q(c, qm))
+    a, b = calc(high, qmax*(1 + rel)), calc(low, qmax*(1 + rel))
+    a = a[a <= qmax]
+    if not len(a) or not len(b): return False
+    k = np.clip(np.searchsorted(b, a), 1, len(b) - 1)
+    return bool((np.minimum(np.abs(b[k] - a), np.abs(b[k - 1] - a)) <= rel*a).all())
+
+def _rank(cands:list, top:int, qmax:float, m20_ratio:float=0.25)->list:
     "Best first; duplicates and lower-symmetry copies of a cell removed (see the text)."
     if not cands: return []
-    order = {s: i for i, s in enumerate(SYSTEMS)}
     bar = max(M20_WARN, 0.05*max(c.m20 for c in cands))               # huge cells index anything, with a poor M20: not these
     plausible = [c for c in cands if c.m20 >= bar] or cands
     n_best = max(c.indexed for c in plausible)
     misses = 1 if n_best < 12 else 2                                   # lines a cell may leave to an impurity or an overlap
     eligible = [c for c in cands if c.indexed >= n_best - misses]
     m_best = max(c.m20 for c in eligible)
-    good = lambda c: c.indexed >= n_best - misses and c.m20 >= m20_ratio*m_best
+    pool = sorted((c for c in eligible if c.m20 >= m20_ratio*m_best), key=lambda c: (-c.indexed, -c.m20))[:60]
+    cache = {}
     prim = lambda c: c.volume/LATTICE_POINTS[c.centring]
-    cands = sorted(cands, key=lambda c: (not good(c), order[c.system] if good(c) else 0, round(prim(c), 1) if good(c) else 0,
-                                         -c.indexed, -round(c.m20, 1), order[c.system]))
+    simpler = lambda h, w: (SYMMETRY_LEVEL[h.system], round(prim(h), 1)) < (SYMMETRY_LEVEL[w.system], round(prim(w), 1))
+    ranked = []
+    while pool and len(ranked) < 2*top:                                # the best fit, unless a simpler cell it derives from
+        w = pool[0]                                                    # fits nearly as well (then the extra lines are an
+        alts = [h for h in pool[1:] if simpler(h, w) and ((h.indexed >= w.indexed and h.m20 >= SAME_FIT*w.m20)   # impurity or
+                                                          or derives_from(w, h, qmax, cache=cache))]                 # chance)
+        if alts: w = min(alts, key=lambda h: (SYMMETRY_LEVEL[h.system], round(prim(h), 1), -h.m20))
+        ranked.append(w); pool.remove(w)
+    ranked += sorted((c for c in cands if c not in ranked), key=lambda c: (-c.indexed, -round(c.m20, 1), SYMMETRY_LEVEL[c.system]))
     out = []
-    for c in cands:
+    for c in ranked:
         if any(_same(c, o) or (o.system == 'cubic' and c.system == 'tetragonal' and abs(c.cell[2] - o.cell[0]) < 0.002*o.cell[0]
                                and abs(c.cell[0] - o.cell[0]) < 0.002*o.cell[0]) for o in out): continue
         out.append(c)
@@ -351,6 +549,7 @@ def index_report(data:PowderData,         # the measured pattern
     pk = find_peaks_2theta(data)
     say(f"{len(pk.two_theta)} peaks ({len(pk.kalpha2)} Kα2 copies dropped)")
     cands = index_pattern(data, top=top, peaks=pk)
+    index_s = time.time() - t0
     rows = [describe_cell(c, formula) for c in cands]
     for row, c in zip(rows[:check], cands):
         ex = pawley(data, c.lattice, c.system)
@@ -360,17 +559,17 @@ def index_report(data:PowderData,         # the measured pattern
                                  for g in groups[:8]])
         say(f"Pawley check of {c.system} {c.centring} {' '.join(f'{v:.4f}' for v in c.cell[:3])}: Rwp {ex.fom['rwp']:.4f}")
     warnings = []
-    if not cands: warnings.append("no cubic, tetragonal or hexagonal cell indexes the lines; the crystal may be orthorhombic or of lower "
-                                  "symmetry (not searched yet), or the pattern holds several phases")
+    if not cands: warnings.append("no cubic, tetragonal, hexagonal/trigonal or orthorhombic cell indexes the lines; the crystal may be "
+                                  "monoclinic or triclinic (not searched), or the pattern holds several phases")
     else:
         b = cands[0]
         if b.indexed < b.n_lines - 1:
             warnings.append(f"the best cell indexes {b.indexed} of the first {b.n_lines} lines: an impurity or a second phase, or a cell of "
-                            "lower symmetry than those searched (cubic, tetragonal, hexagonal/trigonal)")
+                            "lower symmetry than those searched (cubic, tetragonal, hexagonal/trigonal, orthorhombic)")
         if b.m20 < M20_WARN: warnings.append(f"the best cell's M20 is {b.m20:.1f} (< {M20_WARN:g}): the indexing is doubtful — a cell this "
                                              "poor fits lines by chance, as for a mixture of phases or a crystal of lower symmetry")
     why = None if not rows else (f"{rows[0]['system']} {rows[0]['centring']} ranked first: {RANKING_RULE} "
                                  f"(M20 {rows[0]['m20']:.1f}, {rows[0]['indexed']}/{rows[0]['n_lines']} lines)")
     return dict(wavelength=list(data.source.wavelengths), peaks=[round(v, 4) for v in pk.two_theta.tolist()], why=why,
                 kalpha2_dropped=[round(v, 4) for v in pk.kalpha2], systems_searched=list(SYSTEMS), candidates=rows,
-                warnings=warnings, time_s=round(time.time() - t0, 2))
+                warnings=warnings, index_s=round(index_s, 2), time_s=round(time.time() - t0, 2))
