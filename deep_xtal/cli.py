@@ -381,11 +381,12 @@ def index_command(a)->int:
     "Run `deep_xtal index`; returns the exit status."
     from deep_xtal.solve import read_pattern, source_wavelengths, wavelength_warnings
     from deep_xtal.extract import powder_data
-    from deep_xtal.index import index_report
-    p = read_pattern(a.pattern, 'two_theta')
+    from deep_xtal.index import index_report, two_theta_of_q
+    p = read_pattern(a.pattern, a.axis)
     spec = a.wavelength if a.wavelength is not None else p.wavelength
-    source_wavelengths(spec, p.source)                                   # a clear message when it is missing
-    rep = index_report(powder_data(p.x, p.y, p.esd, spec, p.source), a.formula, a.top, a.check, progress=print)
+    lam = source_wavelengths(spec, p.source)[0]                          # a clear message when it is missing
+    x = two_theta_of_q(p.x, lam, p.source) if p.axis == 'q' else p.x     # the indexer works in 2θ of that source
+    rep = index_report(powder_data(x, p.y, p.esd, spec, p.source), a.formula, a.top, a.check, progress=print)
     rep['input'] = dict(pattern=str(a.pattern), wavelength=str(spec), formula=a.formula)
     rep['warnings'] = list(p.meta.get('warnings', [])) + wavelength_warnings(p, a.wavelength) + rep['warnings']
     print(f"{'#':>2} {'system':<11} {'cent.':<5} {'a':>9} {'b':>9} {'c':>9} {'γ':>6} {'zero':>7} {'M20':>7} {'lines':>6}" + ('   Z' if a.formula else ''))
@@ -404,11 +405,12 @@ def index_command(a)->int:
     return 0 if best else 1
 
 def _index_parser(sub):
-    p = sub.add_parser('index', help='find the unit cell of a powder pattern (cubic, tetragonal, hexagonal/trigonal)',
+    p = sub.add_parser('index', help='find the unit cell of a powder pattern (cubic, tetragonal, hexagonal/trigonal, orthorhombic)',
                        description='Index a measured 2θ powder pattern: peaks, trial cells, M20, zero shift, Z, a Pawley check and '
                                    'the space groups the absences allow; writes index.json with --out.')
     p.add_argument('pattern', metavar='PATTERN', help='.xy/.xye/.dat/.csv/.txt columns, GSAS .gsas/.gsa/.fxye, or .xrdml, .raw, .brml, .uxd, .rasx, .ras, pdCIF (2θ)')
     p.add_argument('--wavelength', help="X-ray source: an anode (CuKa, MoKa, …) = its Ka1+Ka2 doublet; one line (CuKa1); or lambda in Angstrom")
+    p.add_argument('--axis', choices=['two_theta', 'q'], help="the first column: 2θ in degrees or Q in 1/Angstrom (default: the file's header, else 2θ)")
     p.add_argument('--formula', help='chemical formula, for the number of formula units Z')
     p.add_argument('--top', type=int, default=5, help='candidates listed (default 5)')
     p.add_argument('--check', type=int, default=1, help='best candidates checked by a Pawley fit (default 1)')

@@ -13,10 +13,10 @@ from .extract import PowderData, powder_data, formula_units
 
 # %% auto #0
 __all__ = ['UNIAXIAL', 'M_MAX', 'ORTHO_CENTRINGS', 'SYSTEMS', 'LATTICE_POINTS', 'SYMMETRY_LEVEL', 'RANKING_RULE', 'M20_WARN',
-           'SAME_FIT', 'Peaks', 'kalpha2_position', 'find_peaks_2theta', 'two_theta_of_q', 'q_of', 'trial_cells',
-           'score_cells', 'two_theta_tolerance', 'refine_cell', 'orthorhombic_trials', 'score_orthorhombic',
-           'refine_orthorhombic', 'orthorhombic_setting', 'CellCandidate', 'index_pattern', 'same_cell', 'calculated_q',
-           'derives_from', 'describe_cell', 'index_report']
+           'SAME_FIT', 'METRIC_PARAMS', 'Peaks', 'kalpha2_position', 'find_peaks_2theta', 'two_theta_of_q', 'q_of',
+           'trial_cells', 'score_cells', 'two_theta_tolerance', 'refine_cell', 'orthorhombic_trials',
+           'score_orthorhombic', 'refine_orthorhombic', 'orthorhombic_setting', 'CellCandidate', 'index_pattern',
+           'same_cell', 'calculated_q', 'derives_from', 'describe_cell', 'index_report']
 
 # %% ../nbs/12_index.ipynb #66c7f947
 @dataclass
@@ -166,15 +166,15 @@ def _centring_tables(system:str)->dict:
     return dict(P=lambda l: M, R=lambda l: r0 if l % 3 == 0 else r1[r1 > 0])
 
 def _nearest(cells:np.ndarray, q:np.ndarray, system:str, table)->tuple:
-    "For (t, 2) cells and (L,) lines: (t, L) distance in Q to the nearest allowed line, and its m and l."
+    "For (t, 2) cells and (L,) lines (or (t, L), a row per cell): (t, L) distance in Q to the nearest allowed line, its m and l."
     A, C = cells[:, 0, None], cells[:, 1, None]
     l_max = 0 if system == 'cubic' else int(math.sqrt(q.max()/cells[:, 1].min())) + 1
-    best = np.full((len(cells), len(q)), np.inf); bm = np.zeros_like(best); bl = np.zeros_like(best)
+    best = np.full((len(cells), q.shape[-1]), np.inf); bm = np.zeros_like(best); bl = np.zeros_like(best)
     for l in range(l_max + 1):
         M = table(l).astype(np.float64)
         if l == 0 and system != 'cubic': M = M[M > 0]
         if not len(M): continue
-        rest = q[None] - (C*l*l if system != 'cubic' else 0.)
+        rest = np.atleast_2d(q) - (C*l*l if system != 'cubic' else 0.)
         mstar = rest/A
         k = np.clip(np.searchsorted(M, mstar), 1, len(M) - 1)
         lo, hi = M[k - 1], M[k]
@@ -190,7 +190,7 @@ def _n_calc(cells:np.ndarray, qmax:float, system:str, table)->np.ndarray:
     A, C = cells[:, 0], cells[:, 1]
     if system == 'cubic': return np.searchsorted(table(0), qmax/A, 'right')
     n = np.zeros(len(cells))
-    for l in range(int(math.sqrt(qmax/C.min())) + 1):
+    for l in range(int(math.sqrt(np.max(qmax)/C.min())) + 1):
         M = table(l)
         n += np.searchsorted(M, np.maximum(qmax - C*l*l, -1)/A, 'right')*(C*l*l <= qmax) - (1 if l == 0 and len(M) and M[0] == 0 else 0)
     return n
@@ -202,31 +202,33 @@ def _m20(hit:np.ndarray, d:np.ndarray, n_calc:np.ndarray, q:np.ndarray, dq:np.nd
     n_hit = hit.sum(1)
     eps = np.where(n_hit > 0, np.where(hit, d, 0).sum(1)/np.maximum(n_hit, 1), np.inf)
     eps = np.maximum(eps, 0.05*float(np.median(dq)))
-    valid = ok & (n_calc > 0) & (n_hit >= max(3, len(q)//2))
-    return n_hit, eps, np.where(valid, q[-1]/(2*eps*np.maximum(n_calc, 1)), 0.)*(n_hit/len(q))
+    L = q.shape[-1]
+    valid = ok & (n_calc > 0) & (n_hit >= max(3, L//2))
+    return n_hit, eps, np.where(valid, q[..., -1]/(2*eps*np.maximum(n_calc, 1)), 0.)*(n_hit/L)
 
 def score_cells(cells:np.ndarray,      # (T, 2) trial (A, C)
-                q:np.ndarray,          # (L,) observed Q of the first lines, Å⁻², increasing
-                dq:np.ndarray,         # (L,) tolerance in Q at each line
+                q:np.ndarray,          # (L,) observed Q of the first lines, Å⁻², increasing (or (T, L): one row per cell)
+                dq:np.ndarray,         # (L,) tolerance in Q at each line (or (T, L))
                 system:str,
                 chunk:int=2048,
                 centrings=None)->dict: # only these centrings (default: all the system has; the first must be P) # {'indexed': (T,) lines indexed, 'm20': (T,), 'centring': (T,) str, 'eps': (T,)}
     "Lines indexed and de Wolff's M20 (best centring) of many trial cells."
     tabs = _centring_tables(system)
-    T, L = len(cells), len(q)
+    T, L = len(cells), q.shape[-1]
     order = np.argsort(-cells[:, 1], kind='stable')                   # chunks of similar c: few l values to try in each
-    cells = cells[order]
+    cells, Q, dQ = cells[order], np.broadcast_to(q, (T, L))[order], np.broadcast_to(dq, (T, L))[order]
     best = dict(indexed=np.zeros(T, int), m20=np.zeros(T), centring=np.array(['P']*T, dtype='<U1'), eps=np.full(T, np.inf))
     for s in range(0, T, chunk):
         c = cells[s:s + chunk]
         hit_p = None
         for cen, table in tabs.items():
             if centrings is not None and cen not in centrings: continue
-            d, _, _ = _nearest(c, q, system, table)
-            hit = d <= dq[None]
+            qc, dqc = Q[s:s + chunk], dQ[s:s + chunk]
+            d, _, _ = _nearest(c, qc, system, table)
+            hit = d <= dqc
             if hit_p is None: hit_p = hit
             ok = (hit == hit_p).all(1)
-            n_hit, eps, m20 = _m20(hit, d, _n_calc(c, q[-1]*(1 + 1e-9), system, table), q, dq, ok)
+            n_hit, eps, m20 = _m20(hit, d, _n_calc(c, qc[:, -1]*(1 + 1e-9), system, table), qc, dqc, ok)
             better = ok & (m20 > best['m20'][s:s + chunk])
             for k, v in (('indexed', n_hit), ('m20', m20), ('eps', eps)): best[k][s:s + chunk][better] = v[better]
             best['centring'][s:s + chunk][better] = cen
@@ -291,13 +293,13 @@ def _h_parity(k:int, l:int, centring:str)->int:
 def _ortho_nearest(cells:np.ndarray, q:np.ndarray, centring:str='P')->tuple:
     "For (t, 3) cells and (L,) lines: (t, L) distance in Q to the nearest allowed line, and its h, k, l."
     A, B, C = (cells[:, i, None] for i in range(3))
-    qmax = q.max()
-    best = np.full((len(cells), len(q)), np.inf); bh, bk, bl = (np.zeros_like(best) for _ in range(3))
+    qmax, q = q.max(), np.atleast_2d(q)
+    best = np.full((len(cells), q.shape[-1]), np.inf); bh, bk, bl = (np.zeros_like(best) for _ in range(3))
     for k in range(int(math.sqrt(qmax/cells[:, 1].min())) + 2):
         for l in range(int(math.sqrt(qmax/cells[:, 2].min())) + 2):
             par = _h_parity(k, l, centring)
             if par == -2: continue
-            rest = q[None] - B*k*k - C*l*l
+            rest = q - B*k*k - C*l*l
             hs = np.sqrt(np.maximum(rest, 0)/A)
             if par == -1: tries = (np.floor(hs), np.floor(hs) + 1)
             else: h0 = 2*np.floor((hs - par)/2) + par; tries = (np.maximum(h0, par), h0 + 2)
@@ -313,8 +315,8 @@ def _ortho_n_calc(cells:np.ndarray, qmax:float, centring:str='P')->np.ndarray:
     "(t,) number of allowed reflections h, k, l ≥ 0 with Q ≤ qmax."
     A, B, C = cells.T
     n = np.zeros(len(cells))
-    for k in range(int(math.sqrt(qmax/B.min())) + 1):
-        for l in range(int(math.sqrt(qmax/C.min())) + 1):
+    for k in range(int(math.sqrt(np.max(qmax)/B.min())) + 1):
+        for l in range(int(math.sqrt(np.max(qmax)/C.min())) + 1):
             par = _h_parity(k, l, centring)
             if par == -2: continue
             rest = qmax - B*k*k - C*l*l
@@ -325,19 +327,20 @@ def _ortho_n_calc(cells:np.ndarray, qmax:float, centring:str='P')->np.ndarray:
 
 def score_orthorhombic(cells:np.ndarray, q:np.ndarray, dq:np.ndarray, chunk:int=2048, centrings=ORTHO_CENTRINGS)->dict:
     "`score_cells` for (T, 3) orthorhombic trials (A, B, C)."
-    T, L = len(cells), len(q)
+    T, L = len(cells), q.shape[-1]
     order = np.lexsort((-cells[:, 2], -cells[:, 1]))                  # chunks of similar B, C: few (k, l) to loop over
-    cells = cells[order]
+    cells, Q, dQ = cells[order], np.broadcast_to(q, (T, L))[order], np.broadcast_to(dq, (T, L))[order]
     best = dict(indexed=np.zeros(T, int), m20=np.zeros(T), centring=np.array(['P']*T, dtype='<U1'), eps=np.full(T, np.inf))
     for s in range(0, T, chunk):
         c = cells[s:s + chunk]
         hit_p = None
         for cen in centrings:
-            d = _ortho_nearest(c, q, cen)[0]
-            hit = d <= dq[None]
+            qc, dqc = Q[s:s + chunk], dQ[s:s + chunk]
+            d = _ortho_nearest(c, qc, cen)[0]
+            hit = d <= dqc
             if hit_p is None: hit_p = hit
             ok = (hit == hit_p).all(1)
-            n_hit, eps, m20 = _m20(hit, d, _ortho_n_calc(c, q[-1]*(1 + 1e-9), cen), q, dq, ok)
+            n_hit, eps, m20 = _m20(hit, d, _ortho_n_calc(c, qc[:, -1]*(1 + 1e-9), cen), qc, dqc, ok)
             better = ok & (m20 > best['m20'][s:s + chunk])
             for k, v in (('indexed', n_hit), ('m20', m20), ('eps', eps)): best[k][s:s + chunk][better] = v[better]
             best['centring'][s:s + chunk][better] = cen
@@ -446,12 +449,16 @@ def index_pattern(data:PowderData,            # the measured pattern (2θ, a kno
         key = (system, round(zero, 3), *np.round(np.log(np.maximum(AC, 1e-12))*3000).astype(int))   # the same cell from two trials
         refined[key] = (system, AC, zero)
     out = []
-    for system, AC, zero in refined.values():
-        q = q_of(tt - zero, lam)
-        sc = _score(AC[None], q, two_theta_tolerance(q, lam, tol_deg), system)
-        cen = str(sc['centring'][0])
-        params, cen = orthorhombic_setting(1/np.sqrt(AC), cen) if system == 'orthorhombic' else (_cell_params(system, AC), cen)
-        out.append(CellCandidate(system, cen, tuple(round(v, 6) for v in params), zero, float(sc['m20'][0]), int(sc['indexed'][0]), len(tt)))
+    for system in systems:                                             # every refined cell scored at its own zero shift
+        rows = [(AC, zero) for s_, AC, zero in refined.values() if s_ == system]
+        if not rows: continue
+        ACs, zs = np.stack([r[0] for r in rows]), np.array([r[1] for r in rows])
+        Q = q_of(tt[None] - zs[:, None], lam)
+        sc = _score(ACs, Q, two_theta_tolerance(Q, lam, tol_deg), system)
+        for i, (AC, zero) in enumerate(rows):
+            cen = str(sc['centring'][i])
+            params, cen = orthorhombic_setting(1/np.sqrt(AC), cen) if system == 'orthorhombic' else (_cell_params(system, AC), cen)
+            out.append(CellCandidate(system, cen, tuple(round(v, 6) for v in params), zero, float(sc['m20'][i]), int(sc['indexed'][i]), len(tt)))
     return _rank(out, top, float(q_of(tt[-1], lam)))
 
 def same_cell(cell, reference, length_tol:float=0.003, angle_tol:float=0.1)->bool:
@@ -466,10 +473,12 @@ LATTICE_POINTS = dict(P=1, I=2, F=4, R=3, C=2, A=2, B=2)
 SYMMETRY_LEVEL = dict(cubic=0, tetragonal=1, hexagonal=1, orthorhombic=2)   # uniaxial lattices rank equal: the smaller cell wins
 RANKING_RULE = ("among the cells that index all but at most two of the lines any plausible cell (M20 ≥ 10 and ≥ 5 % of the best) "
                 "indexes, with an M20 at least a quarter of the best: the one that indexes the most lines with the best M20, unless a "
-                "cell of higher symmetry or with a smaller primitive cell also qualifies that indexes as many lines with at least 0.7 "
-                "of its M20, or all of whose lines it shares; then the simplest such cell (the extra lines are an impurity's or chance)")
+                "cell of higher symmetry or with a smaller primitive cell also qualifies that has a higher M20, or indexes as many lines "
+                "with at least 0.7 of its M20 (0.7 to the power of the metric parameters it has fewer), or all of whose lines it "
+                "shares; then the simplest such cell (the extra lines are an impurity's or chance)")
 M20_WARN = 10.   # de Wolff: an M20 below 10 is doubtful
-SAME_FIT = 0.7   # a simpler cell that indexes as many lines with this fraction of the M20 fits as well
+SAME_FIT = 0.7   # a simpler cell that indexes as many lines with this fraction of the M20 (per metric parameter fewer) fits as well
+METRIC_PARAMS = dict(cubic=1, tetragonal=2, hexagonal=2, orthorhombic=3)
 
 def _centred(hkl:np.ndarray, centring:str)->np.ndarray:
     "Mask of the reflections (n, 3) a lattice centring allows (R: obverse setting, hexagonal axes)."
@@ -513,8 +522,9 @@ def _rank(cands:list, top:int, qmax:float, m20_ratio:float=0.25)->list:
     ranked = []
     while pool and len(ranked) < 2*top:                                # the best fit, unless a simpler cell it derives from
         w = pool[0]                                                    # fits nearly as well (then the extra lines are an
-        alts = [h for h in pool[1:] if simpler(h, w) and ((h.indexed >= w.indexed and h.m20 >= SAME_FIT*w.m20)   # impurity or
-                                                          or derives_from(w, h, qmax, cache=cache))]                 # chance)
+        fits = lambda h: h.indexed >= w.indexed and h.m20 >= SAME_FIT**max(1, METRIC_PARAMS[w.system] - METRIC_PARAMS[h.system])*w.m20
+        alts = [h for h in pool[1:] if simpler(h, w) and (h.m20 >= w.m20 or fits(h)
+                                                          or derives_from(w, h, qmax, cache=cache))]   # impurity or chance)
         if alts: w = min(alts, key=lambda h: (SYMMETRY_LEVEL[h.system], round(prim(h), 1), -h.m20))
         ranked.append(w); pool.remove(w)
     ranked += sorted((c for c in cands if c not in ranked), key=lambda c: (-c.indexed, -round(c.m20, 1), SYMMETRY_LEVEL[c.system]))
