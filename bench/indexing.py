@@ -67,15 +67,18 @@ def one(job:dict)->dict:
 def summary(paths:list):
     import numpy as np
     rows = [json.loads(l) for p in paths for l in Path(p).read_text().splitlines() if l.strip()]
-    print("| system | patterns | top candidate correct | correct in top 3 | with impurity line: top correct | median / worst time (s) |")
-    print("|---|---|---|---|---|---|")
-    for s in ('cubic', 'trigonal', 'tetragonal', 'hexagonal'):
-        rs = [r for r in rows if r['system'] == s]
+    print("| system | patterns | top candidate correct | correct in top 3 | with impurity line: top correct | true Z first | true group in top 3 "
+          "| indexing median / worst (s) | with Pawley check, median (s) |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for s in ('cubic', 'trigonal', 'tetragonal', 'hexagonal', 'orthorhombic', 'all'):
+        rs = [r for r in rows if r['system'] == s or s == 'all']
         if not rs: continue
         imp = [r for r in rs if 'impurity' in r]
-        t = [r['time_s'] for r in rs]
+        t = [r.get('index_s', r['time_s']) for r in rs]
         print(f"| {s} | {len(rs)} | {np.mean([r.get('rank') == 1 for r in rs]):.2f} | {np.mean([(r.get('rank') or 99) <= 3 for r in rs]):.2f} | "
-              f"{np.mean([r.get('rank') == 1 for r in imp]) if imp else float('nan'):.2f} ({len(imp)}) | {np.median(t):.1f} / {max(t):.1f} |")
+              f"{np.mean([r.get('rank') == 1 for r in imp]) if imp else float('nan'):.2f} ({len(imp)}) | "
+              f"{np.mean([r.get('z_rank') == 1 for r in rs]):.2f} | {np.mean([(r.get('sg_rank') or 99) <= 3 for r in rs]):.2f} | "
+              f"{np.median(t):.1f} / {max(t):.1f} | {np.median([r['time_s'] for r in rs]):.1f} |")
     print(f"errors: {sum('error' in r for r in rows)}")
 
 def main(argv=None):
