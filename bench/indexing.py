@@ -30,28 +30,35 @@ def jobs(n:int, max_atoms:int)->list:
                 conventional_cells(tp, max(1, n//2), max_sites=max_atoms, where=lambda r, S=system: r['crystal_system'] == S)]
     return out
 
+def simulate(structure, seed:int)->dict:
+    "The pattern of job `seed`: {'x', 'y', 'sigma', 'info': {'zero_true', 'impurity' (odd seeds)}}."
+    import numpy as np
+    from deep_xtal.solve import simulated_measurement
+    rng, info = np.random.default_rng(seed), {}
+    zero = float(rng.uniform(-0.05, 0.05))
+    m = simulated_measurement(structure, 'CuKa', (10., 120., 0.02), zero_shift=zero, b_iso=0.5, seed=seed)
+    y = m.y.copy()
+    if seed % 2:
+        pos, h = float(rng.uniform(15, 100)), float(rng.uniform(0.05, 0.15))*float(y.max() - np.median(y))
+        y = y + h*np.exp(-0.5*((m.x - pos)/0.04)**2)
+        info['impurity'] = round(pos, 3)
+    info['zero_true'] = zero
+    return dict(x=m.x, y=y, sigma=np.sqrt(np.maximum(y, 1)), info=info)
+
 def one(job:dict)->dict:
     import time, numpy as np, torch
     torch.set_num_threads(1)
     from pymatgen.symmetry.analyzer import SpacegroupAnalyzer
-    from deep_xtal.solve import simulated_measurement
     from deep_xtal.extract import powder_data
     from deep_xtal.index import index_report, same_cell
     s, i = job['structure'], job['seed']
-    rng = np.random.default_rng(i)
     formula, z_true = s.composition.get_reduced_formula_and_factor()
     out = dict(name=job['name'], system=job['system'], formula=formula, z_true=int(z_true), cell=[round(v, 5) for v in s.lattice.parameters],
                space_group=SpacegroupAnalyzer(s, symprec=0.01).get_space_group_number())
     def body(out):
-        zero = float(rng.uniform(-0.05, 0.05))
-        m = simulated_measurement(s, 'CuKa', (10., 120., 0.02), zero_shift=zero, b_iso=0.5, seed=i)
-        y = m.y.copy()
-        if i % 2:
-            pos, h = float(rng.uniform(15, 100)), float(rng.uniform(0.05, 0.15))*float(y.max() - np.median(y))
-            y = y + h*np.exp(-0.5*((m.x - pos)/0.04)**2)
-            out['impurity'] = round(pos, 3)
-        out['zero_true'] = zero
-        rep = index_report(powder_data(m.x, y, np.sqrt(np.maximum(y, 1)), 'CuKa', job['name']), formula, top=5, check=1)
+        p = simulate(s, i)
+        out.update(p['info'])
+        rep = index_report(powder_data(p['x'], p['y'], p['sigma'], 'CuKa', job['name']), formula, top=5, check=1)
         cands = rep['candidates']
         truth = s.lattice.parameters
         ok = [same_cell(c['cell'], truth) for c in cands]

@@ -5,8 +5,8 @@
 
 The patterns are bench/indexing.py's: its `jobs(n, max_atoms)` list (default --n 100 --max-atoms 60, 350 jobs) and,
 for the job at index i of that list, the same simulation as its `one()` with seed i (Cu Kα lab measurement by
-`simulated_measurement`, 10–120°, B = 0.5 Å², a zero shift drawn in ±0.05°, an impurity line on odd seeds); `simulate`
-below copies those lines, so pattern i here is pattern i there. The subset is every `--every`-th job (default 11: 32
+`simulated_measurement`, 10–120°, B = 0.5 Å², a zero shift drawn in ±0.05°, an impurity line on odd seeds); its `simulate`
+makes them, so pattern i here is pattern i there. The subset is every `--every`-th job (default 11: 32
 patterns, 10 cubic, 9 trigonal, 4 tetragonal, 5 hexagonal, 4 orthorhombic, odd and even seeds alike, so half carry the
 impurity line; an even `--every` would keep only even seeds and so no impurity line at all).
 
@@ -82,23 +82,6 @@ OPTION_SETS = {                                                     # what --try
     'trial_error_only': dict(RIETX, engines=('trial_error',)),   # not measured: one engine grades every candidate low
 }
 THREAD_VARS = ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS', 'RIETX_COMPILED_THREADS', 'NUMBA_NUM_THREADS')
-
-def simulate(structure, seed:int)->dict:
-    "bench/indexing.py's pattern for the job at index `seed` (the same lines, the same random draws)."
-    import numpy as np
-    from deep_xtal.solve import simulated_measurement
-    i, s = seed, structure
-    rng = np.random.default_rng(i)
-    out = {}
-    zero = float(rng.uniform(-0.05, 0.05))
-    m = simulated_measurement(s, 'CuKa', (10., 120., 0.02), zero_shift=zero, b_iso=0.5, seed=i)
-    y = m.y.copy()
-    if i % 2:
-        pos, h = float(rng.uniform(15, 100)), float(rng.uniform(0.05, 0.15))*float(y.max() - np.median(y))
-        y = y + h*np.exp(-0.5*((m.x - pos)/0.04)**2)
-        out['impurity'] = round(pos, 3)
-    out['zero_true'] = zero
-    return dict(x=m.x, y=y, sigma=np.sqrt(np.maximum(y, 1)), info=out)
 
 def first_true(v:list):
     return v.index(True) + 1 if any(v) else None
@@ -184,6 +167,7 @@ def one(job:dict, opts:dict|None=None)->dict:
     torch.set_num_threads(1)
     from deep_xtal.extract import powder_data
     from deep_xtal.index import index_pattern
+    from indexing import simulate                                      # the same patterns as bench/indexing.py
     s, i = job['structure'], job['pattern_seed']
     opts = dict(opts or job.get('rietx_options') or RIETX, true_system=job['system'])   # true_system: read by 'truth' only
     truth = [round(float(v), 5) for v in s.lattice.parameters]
