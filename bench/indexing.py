@@ -2,9 +2,10 @@
 
     python bench/indexing.py --n 100 --out bench/results/indexing.jsonl       # run (resumable)
     python bench/indexing.py --summary bench/results/indexing.jsonl
+    OMP_NUM_THREADS=1 python bench/indexing.py --n 40 --retime bench/results/indexing.jsonl --k 8   # slowest, alone
 
 For the first N cubic and N trigonal validation crystals (`mp_cubic_trigonal`, the paper's val lists) and N/2
-tetragonal, N/2 hexagonal and N/2 orthorhombic crystals of `mp20_test_subset` (`--systems` picks some), it simulates a Cu Kα lab measurement (13_solve's
+tetragonal, N/2 hexagonal and N/2 orthorhombic crystals of `mp20_test_subset`, it simulates a Cu Kα lab measurement (13_solve's
 `simulated_measurement`: Kα doublet, Caglioti + Scherrer widths, sloping background, Poisson counts, B = 0.5 Å², a zero
 shift drawn in ±0.05°, 10–120°), adds one impurity line (a Gaussian of 5–15 % of the strongest peak at a random angle)
 to every second pattern, and runs `index_report` with the reduced formula (indexing, Z, and a Pawley fit of the top
@@ -88,6 +89,20 @@ def summary(paths:list):
               f"{np.median(t):.1f} / {max(t):.1f} | {np.median([r['time_s'] for r in rs]):.1f} |")
     print(f"errors: {sum('error' in r for r in rows)}")
 
+def retime(path, k:int=8, n:int=100, max_atoms:int=60):
+    "Index again, alone and one thread, the k patterns of a results file that took longest (its times may be contended)."
+    import time, torch
+    torch.set_num_threads(1)
+    from deep_xtal.extract import powder_data
+    from deep_xtal.index import index_pattern, same_cell
+    rows = sorted((json.loads(l) for l in Path(path).read_text().splitlines() if l.strip()), key=lambda r: -r.get('index_s', 0))[:k]
+    js = {j['name']: dict(j, seed=i) for i, j in enumerate(jobs(n, max_atoms))}
+    print("| crystal | system | in the run (s) | alone (s) | top correct |\n|---|---|---|---|---|")
+    for r in rows:
+        j = js[r['name']]; p = simulate(j['structure'], j['seed'])
+        t0 = time.time(); c = index_pattern(powder_data(p['x'], p['y'], p['sigma'], 'CuKa', r['name'])); t = time.time() - t0
+        print(f"| {r['formula']} | {r['system']} | {r['index_s']:.1f} | {t:.1f} | {same_cell(c[0].cell, j['structure'].lattice.parameters)} |", flush=True)
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--n', type=int, default=100)
@@ -95,8 +110,11 @@ def main(argv=None):
     ap.add_argument('--workers', type=int, default=1)
     ap.add_argument('--out', default='bench/results/indexing.jsonl')
     ap.add_argument('--summary', nargs='*')
+    ap.add_argument('--retime', metavar='FILE', help="index again, alone, the --k slowest patterns of FILE (same --n as the run's jobs list)")
+    ap.add_argument('--k', type=int, default=8)
     a = ap.parse_args(argv)
     if a.summary: return summary(a.summary)
+    if a.retime: return retime(a.retime, a.k, a.n, a.max_atoms)
     def line(r):
         top = r.get('top') or {}
         return (f"{r['name']:>12} {r['system']:>11} {r['formula']:>10} rank {r.get('rank')} top {top.get('system')} {top.get('centring')} "
