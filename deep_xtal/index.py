@@ -8,7 +8,8 @@ import functools, itertools, math
 from dataclasses import dataclass, field
 import numpy as np
 from pymatgen.core import Lattice, Composition
-from .core import PatternError, XraySource
+import torch
+from .core import PatternError, XraySource, q_to_two_theta
 from .extract import PowderData, powder_data, formula_units
 
 # %% auto #0
@@ -83,11 +84,11 @@ def two_theta_of_q(q,                # Q = 4π sin θ / λ, Å⁻¹
                    lam:float,        # wavelength, Å
                    name:str='pattern'):
     "2θ (degrees) of a pattern given in Q, for indexing with wavelength λ; a one-line error when λ puts lines beyond 180°."
-    s = np.asarray(q, dtype=np.float64)*lam/(4*math.pi)
-    if s.max() > 1:
+    tt = q_to_two_theta(torch.as_tensor(np.asarray(q, dtype=np.float64)), lam).numpy()   # NaN beyond 180°
+    if np.isnan(tt).any():
         raise PatternError(f"{name}: with λ = {lam:g} Å the pattern's Q up to {float(np.max(q)):.3g} Å⁻¹ lies beyond 2θ = 180° "
                            f"(Q ≤ 4π/λ = {4*math.pi/lam:.3g} Å⁻¹); check the wavelength (Å) and that the first column is Q in Å⁻¹")
-    return 2*np.degrees(np.arcsin(s))
+    return tt
 
 def q_of(two_theta, lam:float):
     "Q = 1/d² (Å⁻²) of lines at 2θ (degrees) for wavelength λ (Å)."
@@ -213,22 +214,26 @@ def score_cells(cells:np.ndarray,      # (T, 2) trial (A, C)
                 chunk:int=2048,
                 centrings=None)->dict: # only these centrings (default: all the system has; the first must be P) # {'indexed': (T,) lines indexed, 'm20': (T,), 'centring': (T,) str, 'eps': (T,)}
     "Lines indexed and de Wolff's M20 (best centring) of many trial cells."
-    tabs = _centring_tables(system)
-    T, L = len(cells), q.shape[-1]
+    tests = [(cen, lambda c, qc, t=table: _nearest(c, qc, system, t)[0], lambda c, qm, t=table: _n_calc(c, qm, system, t))
+             for cen, table in _centring_tables(system).items() if centrings is None or cen in centrings]
     order = np.argsort(-cells[:, 1], kind='stable')                   # chunks of similar c: few l values to try in each
+    return _best_centring(cells, q, dq, order, tests, chunk)
+
+def _best_centring(cells:np.ndarray, q:np.ndarray, dq:np.ndarray, order:np.ndarray, tests:list, chunk:int)->dict:
+    """`score_cells`' loop: cells in `order`, a chunk at a time; `tests` are (centring, distances(cells, Q), n_calc(cells,
+    Q_max)), P first; a centring counts where it indexes the same lines as P, and the best M20 wins."""
+    T, L = len(cells), q.shape[-1]
     cells, Q, dQ = cells[order], np.broadcast_to(q, (T, L))[order], np.broadcast_to(dq, (T, L))[order]
     best = dict(indexed=np.zeros(T, int), m20=np.zeros(T), centring=np.array(['P']*T, dtype='<U1'), eps=np.full(T, np.inf))
     for s in range(0, T, chunk):
-        c = cells[s:s + chunk]
+        c, qc, dqc = cells[s:s + chunk], Q[s:s + chunk], dQ[s:s + chunk]
         hit_p = None
-        for cen, table in tabs.items():
-            if centrings is not None and cen not in centrings: continue
-            qc, dqc = Q[s:s + chunk], dQ[s:s + chunk]
-            d, _, _ = _nearest(c, qc, system, table)
+        for cen, distances, n_calc in tests:
+            d = distances(c, qc)
             hit = d <= dqc
             if hit_p is None: hit_p = hit
             ok = (hit == hit_p).all(1)
-            n_hit, eps, m20 = _m20(hit, d, _n_calc(c, qc[:, -1]*(1 + 1e-9), system, table), qc, dqc, ok)
+            n_hit, eps, m20 = _m20(hit, d, n_calc(c, qc[:, -1]*(1 + 1e-9)), qc, dqc, ok)
             better = ok & (m20 > best['m20'][s:s + chunk])
             for k, v in (('indexed', n_hit), ('m20', m20), ('eps', eps)): best[k][s:s + chunk][better] = v[better]
             best['centring'][s:s + chunk][better] = cen
@@ -327,25 +332,10 @@ def _ortho_n_calc(cells:np.ndarray, qmax:float, centring:str='P')->np.ndarray:
 
 def score_orthorhombic(cells:np.ndarray, q:np.ndarray, dq:np.ndarray, chunk:int=2048, centrings=ORTHO_CENTRINGS)->dict:
     "`score_cells` for (T, 3) orthorhombic trials (A, B, C)."
-    T, L = len(cells), q.shape[-1]
+    tests = [(cen, lambda c, qc, cen=cen: _ortho_nearest(c, qc, cen)[0], lambda c, qm, cen=cen: _ortho_n_calc(c, qm, cen))
+             for cen in centrings]
     order = np.lexsort((-cells[:, 2], -cells[:, 1]))                  # chunks of similar B, C: few (k, l) to loop over
-    cells, Q, dQ = cells[order], np.broadcast_to(q, (T, L))[order], np.broadcast_to(dq, (T, L))[order]
-    best = dict(indexed=np.zeros(T, int), m20=np.zeros(T), centring=np.array(['P']*T, dtype='<U1'), eps=np.full(T, np.inf))
-    for s in range(0, T, chunk):
-        c = cells[s:s + chunk]
-        hit_p = None
-        for cen in centrings:
-            qc, dqc = Q[s:s + chunk], dQ[s:s + chunk]
-            d = _ortho_nearest(c, qc, cen)[0]
-            hit = d <= dqc
-            if hit_p is None: hit_p = hit
-            ok = (hit == hit_p).all(1)
-            n_hit, eps, m20 = _m20(hit, d, _ortho_n_calc(c, qc[:, -1]*(1 + 1e-9), cen), qc, dqc, ok)
-            better = ok & (m20 > best['m20'][s:s + chunk])
-            for k, v in (('indexed', n_hit), ('m20', m20), ('eps', eps)): best[k][s:s + chunk][better] = v[better]
-            best['centring'][s:s + chunk][better] = cen
-    back = np.empty_like(order); back[order] = np.arange(T)
-    return {k: v[back] for k, v in best.items()}
+    return _best_centring(cells, q, dq, order, tests, chunk)
 
 def refine_orthorhombic(cell:np.ndarray, two_theta:np.ndarray, lam:float, tol_deg:float=0.03, zero:float=0.,
                         rounds:int=3)->tuple:   # ((A, B, C), zero shift in degrees, (L,) indexed mask)
