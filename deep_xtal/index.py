@@ -5,7 +5,7 @@
 # %% ../nbs/12_index.ipynb #55e00145
 from __future__ import annotations
 import functools, itertools, math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 import numpy as np
 from pymatgen.core import Lattice, Composition
 import torch
@@ -14,10 +14,11 @@ from .extract import PowderData, powder_data, formula_units
 
 # %% auto #0
 __all__ = ['UNIAXIAL', 'M_MAX', 'ORTHO_CENTRINGS', 'SYSTEMS', 'LATTICE_POINTS', 'SYMMETRY_LEVEL', 'RANKING_RULE', 'M20_WARN',
-           'SAME_FIT', 'METRIC_PARAMS', 'Peaks', 'kalpha2_position', 'find_peaks_2theta', 'two_theta_of_q', 'q_of',
-           'trial_cells', 'score_cells', 'two_theta_tolerance', 'refine_cell', 'orthorhombic_trials',
-           'score_orthorhombic', 'refine_orthorhombic', 'orthorhombic_setting', 'CellCandidate', 'index_pattern',
-           'same_cell', 'calculated_q', 'derives_from', 'describe_cell', 'index_report']
+           'SAME_FIT', 'METRIC_PARAMS', 'Peaks', 'kalpha2_position', 'net_significance', 'find_peaks_2theta',
+           'two_theta_of_q', 'q_of', 'trial_cells', 'score_cells', 'two_theta_tolerance', 'refine_cell',
+           'orthorhombic_trials', 'score_orthorhombic', 'refine_orthorhombic', 'orthorhombic_setting', 'CellCandidate',
+           'index_pattern', 'same_cell', 'calculated_q', 'derives_from', 'line_width', 'supercells',
+           'superstructure_evidence', 'with_superstructure', 'describe_cell', 'index_report']
 
 # %% ../nbs/12_index.ipynb #66c7f947
 @dataclass
@@ -39,6 +40,23 @@ def kalpha2_position(two_theta, source:XraySource):
     s = np.sin(np.radians(np.asarray(two_theta)/2))*lam2/lam1
     return np.where(s < 1, 2*np.degrees(np.arcsin(np.clip(s, -1, 1))), np.nan)
 
+def net_significance(data:PowderData,   # the measured pattern
+                     window:float=3.,     # SNIP half-window, degrees
+                     w:int=3,             # half-width of the summing window, points
+                    )->tuple:             # ((N,) SNIP background, counts; (N,) significance, esds)
+    """The background, and at every point the significance of the net counts summed over the 2w + 1 points around it:
+    their sum above the local level (the background, or the running median over 1° where that is higher) divided by the
+    esd of that sum. A one-point noise spike, or a bump of noise on the high-angle background, does not stand out of it."""
+    from pybaselines import Baseline
+    from scipy.ndimage import median_filter
+    x, y, s = data.two_theta.numpy(), data.counts.numpy(), data.sigma.numpy()
+    step = float(np.median(np.diff(x)))
+    bkg = Baseline(x_data=x).snip(y, max_half_window=int(max(3, min(window/step, len(x)//3))), decreasing=True, smooth_half_window=2)[0]
+    sig = y - np.maximum(bkg, median_filter(y, size=2*int(1./step) + 1, mode='nearest'))   # signed, above the local level
+    cs, cv = np.concatenate([[0], np.cumsum(sig)]), np.concatenate([[0], np.cumsum(s*s)])
+    i = np.arange(len(x)); lo, hi = np.maximum(i - w, 0), np.minimum(i + w + 1, len(x))
+    return bkg, (cs[hi] - cs[lo])/np.sqrt(np.maximum(cv[hi] - cv[lo], 1e-12))
+
 def find_peaks_2theta(data:PowderData,      # the measured pattern (10_extract)
                       max_peaks:int=40,     # keep the strongest this many
                       snr:float=5.,         # significance of the net counts over 7 points around the top, in esds
@@ -46,19 +64,12 @@ def find_peaks_2theta(data:PowderData,      # the measured pattern (10_extract)
                      )->Peaks:
     "Peak positions of a measured pattern, background removed, Kα2 copies dropped."
     from scipy.signal import find_peaks
-    from pybaselines import Baseline
     x, y, s = data.two_theta.numpy(), data.counts.numpy(), data.sigma.numpy()
     step = float(np.median(np.diff(x)))
-    bkg = Baseline(x_data=x).snip(y, max_half_window=int(max(3, min(window/step, len(x)//3))), decreasing=True, smooth_half_window=2)[0]
+    bkg, area_snr = net_significance(data, window)
     net = y - np.minimum(bkg, y)
     idx, prop = find_peaks(net, prominence=0)
-    from scipy.ndimage import median_filter
-    sig = y - np.maximum(bkg, median_filter(y, size=2*int(1./step) + 1, mode='nearest'))   # signed, above the local median
-    w = 3                                                               # a peak's counts over 7 points must stand out:
-    cs, cv = np.concatenate([[0], np.cumsum(sig)]), np.concatenate([[0], np.cumsum(s*s)])   # a one-point noise spike does not
-    lo, hi = np.maximum(idx - w, 0), np.minimum(idx + w + 1, len(net))
-    area_snr = (cs[hi] - cs[lo])/np.sqrt(np.maximum(cv[hi] - cv[lo], 1e-12))
-    idx = idx[(prop['prominences'] > 3*s[idx]) & (area_snr > snr)]
+    idx = idx[(prop['prominences'] > 3*s[idx]) & (area_snr[idx] > snr)]
     idx = idx[np.argsort(net[idx])[::-1][:max_peaks]]
     pos = np.array([x[i] + _vertex(net, i)*step for i in idx]); h = net[idx]
     order = np.argsort(pos); pos, h = pos[order], h[order]
@@ -374,6 +385,7 @@ class CellCandidate:
     m20: float
     indexed: int                # lines of the first `n_lines` indexed
     n_lines: int
+    note: str = ''              # why it was preferred, where a rule beyond the ranking chose it (weak superstructure lines)
     @property
     def lattice(self)->Lattice: return Lattice.from_parameters(*self.cell)
     @property
@@ -413,6 +425,7 @@ def index_pattern(data:PowderData,            # the measured pattern (2θ, a kno
                   keep:int=20,                # trial cells refined per system and zero
                   top:int=5,                  # candidates returned
                   peaks:Peaks|None=None,      # peaks already picked (default: `find_peaks_2theta(data)`)
+                  superstructure:bool=True,   # look for weak superstructure lines of the best cell's supercells
                  )->list:                     # [CellCandidate], best first
     "Ranked unit cells that index the pattern's first lines."
     pk = peaks if peaks is not None else find_peaks_2theta(data)
@@ -449,7 +462,8 @@ def index_pattern(data:PowderData,            # the measured pattern (2θ, a kno
             cen = str(sc['centring'][i])
             params, cen = orthorhombic_setting(1/np.sqrt(AC), cen) if system == 'orthorhombic' else (_cell_params(system, AC), cen)
             out.append(CellCandidate(system, cen, tuple(round(v, 6) for v in params), zero, float(sc['m20'][i]), int(sc['indexed'][i]), len(tt)))
-    return _rank(out, top, float(q_of(tt[-1], lam)))
+    ranked = _rank(out, top, float(q_of(tt[-1], lam)))
+    return with_superstructure(data, ranked, tt, tol_deg, top) if superstructure else ranked
 
 def same_cell(cell, reference, length_tol:float=0.003, angle_tol:float=0.1)->bool:
     "Do two conventional cells (a b c α β γ) agree: lengths within `length_tol` (relative), angles within `angle_tol` degrees?"
@@ -525,6 +539,97 @@ def _rank(cands:list, top:int, qmax:float, m20_ratio:float=0.25)->list:
         out.append(c)
         if len(out) == top: break
     return out
+
+# %% ../nbs/12_index.ipynb #62c0b4dc
+def line_width(data:PowderData)->float:
+    "Full width at half maximum (degrees) of the strongest line above the SNIP background."
+    x, y = data.two_theta.numpy(), data.counts.numpy()
+    net = y - np.minimum(net_significance(data)[0], y)
+    i = int(np.argmax(net)); half = net[i]/2
+    lo, hi = i, i
+    while lo > 0 and net[lo] > half: lo -= 1
+    while hi < len(net) - 1 and net[hi] > half: hi += 1
+    return float(x[hi] - x[lo])
+
+def supercells(c:CellCandidate)->list:
+    "Cells with one or two axes of `c` doubled (a√2 of a square net, a√3 of a hexagonal one), in every centring of the system."
+    a, b, cc = c.cell[:3]
+    mk = lambda system, cen, cell: CellCandidate(system, cen, tuple(float(v) for v in cell), c.zero_shift, 0., 0, c.n_lines)
+    if c.system == 'cubic': return [mk('cubic', cen, (2*a,)*3 + (90., 90., 90.)) for cen in 'FIP']
+    if c.system in ('tetragonal', 'hexagonal'):
+        r, cens, gamma = (math.sqrt(2), 'IP', 90.) if c.system == 'tetragonal' else (math.sqrt(3), 'RP', 120.)
+        return [mk(c.system, cen, (A, A, C, 90., 90., gamma)) for A, C in ((2*a, cc), (a, 2*cc), (2*a, 2*cc), (r*a, cc), (r*a, 2*cc))
+                for cen in cens]
+    out = []
+    for k in range(3):
+        abc = [a, b, cc]; abc[k] *= 2
+        out += [mk('orthorhombic', cen, orthorhombic_setting(abc, cen)[0]) for cen in ORTHO_CENTRINGS]
+    return out
+
+def superstructure_evidence(data:PowderData,   # the measured pattern
+                            c:CellCandidate,   # the best cell
+                            sups:list,         # [CellCandidate] its candidate supercells
+                            snr:float=3.5,     # significance of a peak the best cell leaves unexplained, esds
+                           )->list:            # per supercell that contains c: {'cell', 'extra', 'explained', 'unexplained', 'chance', 'p'}
+    "How many of the significant peaks that `c` leaves unexplained fall on each supercell's extra reflections, and the chance of that."
+    from scipy.signal import find_peaks
+    from scipy.stats import poisson
+    x = data.two_theta.numpy(); lam = data.source.wavelengths[0]
+    _, sig = net_significance(data)
+    fw, step = line_width(data), float(np.median(np.diff(x)))
+    qmax = float(q_of(x[-1] - c.zero_shift, lam))
+    tt = lambda q: 2*np.degrees(np.arcsin(np.clip(np.sqrt(q)*lam/2, 0, 1))) + c.zero_shift
+    qs = calculated_q(c, qmax)
+    ts = tt(qs)
+    if len(data.source.wavelengths) > 1: ts = np.concatenate([ts, kalpha2_position(ts, data.source)])
+    ts = np.sort(ts[np.isfinite(ts)])
+    near = lambda t: (np.abs(t[:, None] - ts[None]).min(1) <= 3*fw) if len(ts) and len(t) else np.zeros(len(t), bool)
+    pk, _ = find_peaks(sig, height=snr, distance=max(1, int(fw/step)))
+    S = x[pk][~near(x[pk])]                                             # significant peaks that c leaves unexplained
+    free = max(float((~near(x)).sum())*step, step)                     # the 2θ range where such a peak can be seen
+    tol, out, cache = max(0.5*fw, 2*step), [], {}
+    for s in sups:
+        if not derives_from(s, c, qmax, cache=cache): continue
+        qc = calculated_q(s, qmax)
+        k = np.clip(np.searchsorted(qs, qc), 1, max(len(qs) - 1, 1))
+        extra = tt(qc[np.minimum(np.abs(qs[k] - qc), np.abs(qs[k - 1] - qc)) > 1e-3*qc])
+        extra = extra[(extra > x[0]) & (extra < x[-1])]; extra = extra[~near(extra)]
+        n = int((np.abs(S[:, None] - extra[None]).min(1) <= tol).sum()) if len(S) and len(extra) else 0
+        mu = len(S)*min(1., len(extra)*2*tol/free)
+        out.append(dict(cell=s, extra=len(extra), explained=n, unexplained=len(S), chance=mu, p=float(poisson.sf(n - 1, mu)) if n else 1.))
+    return out
+
+def _m20_of(c:CellCandidate, tt:np.ndarray, lam:float, tol_deg:float)->tuple:
+    "(lines indexed, M20) of a cell, from its calculated reflections (with its centring) and the observed lines `tt`."
+    q = q_of(tt - c.zero_shift, lam); dq = two_theta_tolerance(q, lam, tol_deg)
+    calc = calculated_q(c, float(q[-1])*(1 + 1e-9))
+    if not len(calc): return 0, 0.
+    k = np.clip(np.searchsorted(calc, q), 1, max(len(calc) - 1, 1))
+    d = np.minimum(np.abs(calc[k] - q), np.abs(calc[k - 1] - q))
+    n_hit, eps, m20 = _m20(d[None] <= dq[None], d[None], np.array([len(calc)]), q[None], dq[None], np.array([True]))
+    return int(n_hit[0]), float(m20[0])
+
+def with_superstructure(data:PowderData, ranked:list, tt:np.ndarray, tol_deg:float=0.03, top:int=5,
+                        p_max:float=0.01,      # chance probability below which a supercell is promoted
+                        min_explained:int=2,   # and the fewest unexplained peaks it must explain
+                       )->list:                # [CellCandidate], a supercell of the best first if the pattern shows one
+    "The ranked candidates, with the best cell's supercell first where the pattern's weak lines show it (see the text)."
+    if not ranked: return ranked
+    c = ranked[0]
+    sups = supercells(c) + [o for o in ranked[1:] if o.volume > 1.01*c.volume]
+    ev = [e for e in superstructure_evidence(data, c, sups) if e['explained'] >= min_explained and e['p'] < p_max]
+    if not ev: return ranked
+    e = min(ev, key=lambda e: (e['p'], e['cell'].volume))
+    s = e['cell']
+    note = (f"weak superstructure lines: {e['explained']} of the {e['unexplained']} significant peaks that the {c.system} {c.centring} "
+            f"{'×'.join(f'{v:.4f}' for v in c.cell[:3])} cell leaves unexplained lie on this cell's extra reflections "
+            f"(expected by chance {e['chance']:.2f}, probability {e['p']:.1e})")
+    listed = [o for o in ranked[1:] if o.system == s.system and o.centring == s.centring and _same(o, s)]
+    if listed: best = replace(listed[0], note=note)                    # an indexing candidate: its own refined cell and M20
+    else:
+        n_hit, m20 = _m20_of(s, tt, data.source.wavelengths[0], tol_deg)
+        best = CellCandidate(s.system, s.centring, tuple(round(v, 6) for v in s.cell), c.zero_shift, m20, n_hit, c.n_lines, note)
+    return ([best] + [o for o in ranked if not _same(o, best)])[:top]
 
 # %% ../nbs/12_index.ipynb #16c92558
 def describe_cell(c:CellCandidate, formula=None)->dict:
