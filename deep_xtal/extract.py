@@ -18,12 +18,13 @@ from .symmetry import (space_group, crystal_system_of, cell_from_free, free_from
                                 CRYSTAL_SYSTEMS)
 
 # %% auto #0
-__all__ = ['PROFILE_PARAMS', 'DEFAULT_PROFILE', 'EXTRACTION_GROUP', 'PROFILE_BOUNDS', 'AXIS_PERMUTATIONS', 'LATTICE_POINTS',
-           'PowderData', 'powder_data', 'figures_of_merit', 'chebyshev_basis', 'inverse_d2', 'line_positions',
-           'profile_matrix', 'lattice_system', 'groups_of_system', 'overlap_clusters', 'solve_linear', 'Extraction',
-           'fit_profile', 'parameter_esds', 'pawley', 'forbidden_clusters', 'rank_space_groups', 'space_group_prior',
-           'permute_axes', 'rank_settings', 'Observed', 'observed_intensities', 'cell_composition', 'atomic_volumes',
-           'formula_units', 'sum_f2', 'wilson_scale', 'data_consistent_density']
+__all__ = ['PROFILE_PARAMS', 'DEFAULT_PROFILE', 'EXTRACTION_GROUP', 'PROFILE_BOUNDS', 'VIOLATION_COST', 'MAX_VIOLATIONS',
+           'AXIS_PERMUTATIONS', 'LATTICE_POINTS', 'PowderData', 'powder_data', 'figures_of_merit', 'chebyshev_basis',
+           'inverse_d2', 'line_positions', 'profile_matrix', 'lattice_system', 'groups_of_system', 'overlap_clusters',
+           'solve_linear', 'Extraction', 'fit_profile', 'parameter_esds', 'pawley', 'forbidden_clusters',
+           'rank_space_groups', 'tolerated', 'space_group_prior', 'permute_axes', 'rank_settings', 'Observed',
+           'observed_intensities', 'cell_composition', 'atomic_volumes', 'formula_units', 'sum_f2', 'wilson_scale',
+           'data_consistent_density']
 
 # %% ../nbs/10_extract.ipynb #663c3ca0
 @dataclass
@@ -373,6 +374,7 @@ def rank_space_groups(ex:Extraction,          # a decomposition (`pawley`)
                      )->list:                 # [{'number', 'symbol', 'absent', 'violations', 'violation', 'worst', 'consistent'}], best first
     "Rank the space groups of the cell's crystal system by how well their systematic absences agree with the intensities."
     I, sig = ex.cluster_intensity, ex.cluster_sigma
+    if not len(I): raise DeepXtalError("rank_space_groups: the decomposition has no reflections; fit a pattern that holds peaks")
     big = (I > z*sig) & (I > floor*I.max())
     out = []
     for n in groups_of_system(ex.system):
@@ -383,9 +385,17 @@ def rank_space_groups(ex:Extraction,          # a decomposition (`pawley`)
                         consistent=not bad.any()))
     return sorted(out, key=_group_rank_key)
 
+VIOLATION_COST = 10   # absences explained that one forbidden-but-observed cluster cancels
+MAX_VIOLATIONS = 1    # forbidden-but-observed clusters tolerated (an impurity line, a badly split overlap)
+
+def tolerated(r:dict)->bool:
+    "Whether a `rank_space_groups` row's absences are contradicted by at most `MAX_VIOLATIONS` observed clusters."
+    return r.get('violations', 0 if r['consistent'] else MAX_VIOLATIONS + 1) <= MAX_VIOLATIONS
+
 def _group_rank_key(r:dict)->tuple:
-    "Consistent first; then the least violating intensity, the most absences explained, the commoner group, the larger group."
-    return (not r['consistent'], r['violation'], -r['absent'], -space_group_prior().get(r['number'], 0), -len(space_group(r['number'])))
+    "Tolerated first; then absences explained less the violations' cost, the weaker violation, the larger group, the commoner group."
+    return (not tolerated(r), -(r['absent'] - VIOLATION_COST*r['violations']), r['violation'],
+            -len(space_group(r['number'])), -space_group_prior().get(r['number'], 0))
 
 @functools.lru_cache(None)
 def _assets_table()->dict:

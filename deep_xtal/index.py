@@ -18,7 +18,7 @@ __all__ = ['UNIAXIAL', 'M_MAX', 'ORTHO_CENTRINGS', 'SYSTEMS', 'LATTICE_POINTS', 
            'two_theta_of_q', 'q_of', 'trial_cells', 'score_cells', 'two_theta_tolerance', 'refine_cell',
            'orthorhombic_trials', 'score_orthorhombic', 'refine_orthorhombic', 'orthorhombic_setting', 'CellCandidate',
            'index_pattern', 'same_cell', 'calculated_q', 'derives_from', 'line_width', 'supercells',
-           'superstructure_evidence', 'with_superstructure', 'describe_cell', 'index_report']
+           'superstructure_evidence', 'with_superstructure', 'describe_cell', 'groups_holding', 'index_report']
 
 # %% ../nbs/12_index.ipynb #66c7f947
 @dataclass
@@ -641,6 +641,16 @@ def describe_cell(c:CellCandidate, formula=None)->dict:
         row['z'] = [dict(z=z['z'], volume_ratio=round(z['ratio'], 3)) for z in formula_units(c.volume, comp, top=3, centring=c.centring)]
     return row
 
+def groups_holding(groups:list,   # `rank_settings` rows, best first
+                   formula,        # the formula unit
+                   z_values:list,  # candidate Z
+                  )->list:         # the rows with 'holds', those that can hold the formula first (otherwise in the given order)
+    "Space groups reordered so that the ones whose Wyckoff positions can hold formula × Z (for some Z) come first."
+    from deep_xtal.refine import can_hold
+    from deep_xtal.extract import cell_composition, tolerated
+    rows = [dict(g, holds=any(can_hold(g['number'], cell_composition(formula, z)) for z in z_values)) for g in groups]
+    return sorted(rows, key=lambda g: (not tolerated(g), not g['holds']))
+
 def index_report(data:PowderData,         # the measured pattern
                  formula=None,            # the formula unit, for Z (optional)
                  top:int=5,               # candidates listed
@@ -659,8 +669,10 @@ def index_report(data:PowderData,         # the measured pattern
     for row, c in zip(rows[:check], cands):
         ex = pawley(data, c.lattice, c.system)
         groups = rank_settings(ex)
+        if formula is not None: groups = groups_holding(groups, formula, [z['z'] for z in row['z'][:2]])
         row.update(pawley_rwp=round(ex.fom['rwp'], 5), pawley_gof=round(ex.fom['gof'], 3), pawley_cell=[round(v, 5) for v in ex.cell],
-                   space_groups=[dict(symbol=g['symbol'], number=g['number'], consistent=g['consistent'], worst=round(g['worst'], 4))
+                   space_groups=[dict(symbol=g['symbol'], number=g['number'], consistent=g['consistent'], violations=g['violations'],
+                                      worst=round(g['worst'], 4), absent=g['absent'], **({'holds': g['holds']} if 'holds' in g else {}))
                                  for g in groups[:8]])
         say(f"Pawley check of {c.system} {c.centring} {' '.join(f'{v:.4f}' for v in c.cell[:3])}: Rwp {ex.fom['rwp']:.4f}")
     warnings = []

@@ -17,7 +17,7 @@ from .symmetry import (space_group, standard_setting, wyckoff_positions, locate_
                                 cell_from_free, free_from_cell, lattice_parameters, WyckoffPosition)
 from .extract import (PowderData, Extraction, profile_matrix, inverse_d2, chebyshev_basis, fit_profile,
                                parameter_esds, figures_of_merit, solve_linear, PROFILE_PARAMS, PROFILE_BOUNDS, cell_composition,
-                               observed_intensities, data_consistent_density, formula_units)
+                               observed_intensities, data_consistent_density, formula_units, tolerated)
 
 # %% auto #0
 __all__ = ['Site', 'Model', 'model_structure', 'model_from_structure', 'ModelBatch', 'model_batch', 'form_factor_table_at',
@@ -471,12 +471,13 @@ def groups_to_try(ranked:list,     # rows of 10_extract's `rank_space_groups` / 
                   n:int=4,         # groups wanted
                   near:float=0.01, # a group whose violating reflections are all weaker than this fraction of the strongest
                  )->list:          # the rows to try, best first
-    """The best-ranked consistent groups that can hold the formula at one of the Z values; the last place goes to a nearly
-    consistent group (violations all below `near`) that explains more absences than any of them, if there is one."""
+    """The best-ranked groups whose absences the pattern contradicts at most once (10_extract's `tolerated`) that can hold
+    the formula at one of the Z values; the last place goes to a nearly consistent group (more violations, all below `near`)
+    that explains more absences than any of them, if there is one."""
     fits = lambda r: any(can_hold(r['number'], cell_composition(formula, z)) for z in z_values)
-    out = [r for r in ranked if r['consistent'] and fits(r)][:n]
+    out = [r for r in ranked if tolerated(r) and fits(r)][:n]
     most = max((r['absent'] for r in out), default=-1)
-    nearly = [r for r in ranked if not r['consistent'] and r.get('worst', 1.) < near and r['absent'] > most and fits(r)]
+    nearly = [r for r in ranked if not tolerated(r) and r.get('worst', 1.) < near and r['absent'] > most and fits(r)]
     extra = max(nearly, key=lambda r: r['absent'], default=None)   # the one that explains the most (first of equals)
     return out if extra is None else out[:n - 1] + [extra]
 
