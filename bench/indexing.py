@@ -87,6 +87,10 @@ def summary(paths:list):
               f"{np.mean([r.get('rank') == 1 for r in imp]) if imp else float('nan'):.2f} ({len(imp)}) | "
               f"{np.mean([r.get('z_rank') == 1 for r in rs]):.2f} | {np.mean([(r.get('sg_rank') or 99) <= 3 for r in rs]):.2f} | "
               f"{np.median(t):.1f} / {max(t):.1f} | {np.median([r['time_s'] for r in rs]):.1f} |")
+    right = [r for r in rows if r.get('rank') == 1]
+    if right: print(f"when the top cell is right ({len(right)}): true Z first {np.mean([r.get('z_rank') == 1 for r in right]):.2f}, "
+                    f"true group in the top 3 {np.mean([(r.get('sg_rank') or 99) <= 3 for r in right]):.2f}, "
+                    f"first {np.mean([r.get('sg_rank') == 1 for r in right]):.2f}")
     print(f"errors: {sum('error' in r for r in rows)}")
 
 def retime(path, k:int=8, n:int=100, max_atoms:int=60):

@@ -10,7 +10,7 @@ import numpy as np
 from pymatgen.core import Lattice, Composition
 import torch
 from .core import PatternError, XraySource, q_to_two_theta
-from .extract import PowderData, powder_data, formula_units
+from .extract import PowderData, powder_data, formula_units, Z_VOLUME_RANGE
 
 # %% auto #0
 __all__ = ['UNIAXIAL', 'M_MAX', 'ORTHO_CENTRINGS', 'SYSTEMS', 'LATTICE_POINTS', 'SYMMETRY_LEVEL', 'RANKING_RULE', 'M20_WARN',
@@ -638,7 +638,13 @@ def describe_cell(c:CellCandidate, formula=None)->dict:
                zero_shift=round(c.zero_shift, 4), m20=round(c.m20, 2), indexed=c.indexed, n_lines=c.n_lines)
     if formula is not None:
         comp = formula if isinstance(formula, Composition) else Composition(formula)
-        row['z'] = [dict(z=z['z'], volume_ratio=round(z['ratio'], 3)) for z in formula_units(c.volume, comp, top=3, centring=c.centring)]
+        zs = formula_units(c.volume, comp, top=3, centring=c.centring)
+        fits = lambda z: Z_VOLUME_RANGE[0] <= z['ratio'] <= Z_VOLUME_RANGE[1]
+        if c.centring != 'P' and not fits(zs[0]) and fits((zp := formula_units(c.volume, comp, top=3))[0]):
+            row['z_note'] = (f"no Z that {c.centring} centring allows fits the volume (best: Z = {zs[0]['z']} at {zs[0]['ratio']:.2f} times the "
+                             f"typical volume); Z counted as for a primitive cell: its superstructure lines may be too weak to index")
+            zs = zp
+        row['z'] = [dict(z=z['z'], volume_ratio=round(z['ratio'], 3)) for z in zs]
     return row
 
 def groups_holding(groups:list,   # `rank_settings` rows, best first

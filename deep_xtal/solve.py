@@ -20,21 +20,21 @@ from .model import predict_grid
 from .train import load_checkpoint, checkpoint_config
 from .metrics import paper_metrics, strict_metrics, atoms_from_density, match_structures, align
 from . import symmetry
-from .extract import powder_data, pawley, lattice_system, rank_settings, permute_axes, formula_units
+from .extract import powder_data, pawley, lattice_system, rank_settings, permute_axes, formula_units, Z_VOLUME_RANGE
 from .refine import complete_structure, refined_density, difference_map, bic, groups_to_try
 from .index import index_report
 
 # %% auto #0
 __all__ = ['GSAS_SUFFIXES', 'VENDOR_SUFFIXES', 'PATTERN_SUFFIXES', 'MIN_POINTS', 'MODEL_DIR', 'BUNDLED_MODEL', 'PROFILE_KEYS',
-           'RWP_RATIO_WARN', 'MAX_POINTS', 'MIN_GRID', 'MAX_GRID', 'Z_VOLUME_RANGE', 'VERDICT_LIMITS', 'DEMO_PATTERN',
-           'MeasuredPattern', 'read_xy', 'read_gsas', 'check_pattern', 'read_pattern', 'lab6_structure',
-           'simulated_measurement', 'write_xy', 'file_wavelength', 'read_vendor', 'source_wavelengths', 'strip_kalpha2',
-           'wavelength_origin', 'wavelength_warnings', 'remove_background', 'PreparedPattern', 'resample_to_grid',
-           'prepare_pattern', 'FormulaInput', 'parse_formula', 'bundled_checkpoint', 'Solver', 'load_solver',
-           'predict_density', 'lattice_positions', 'index_check', 'calculated_pattern', 'compare_with_structure',
-           'complete_solution', 'compare_refined', 'Solution', 'bin_pattern', 'cell_formula_units', 'solve_inputs',
-           'pick_best_sample', 'sample_agreement', 'answer_system', 'quality_verdicts', 'overall_verdict', 'solve',
-           'anglesite_structure', 'solution_report', 'structure_report', 'demo_measurement']
+           'RWP_RATIO_WARN', 'MAX_POINTS', 'MIN_GRID', 'MAX_GRID', 'VERDICT_LIMITS', 'DEMO_PATTERN', 'MeasuredPattern',
+           'read_xy', 'read_gsas', 'check_pattern', 'read_pattern', 'lab6_structure', 'simulated_measurement',
+           'write_xy', 'file_wavelength', 'read_vendor', 'source_wavelengths', 'strip_kalpha2', 'wavelength_origin',
+           'wavelength_warnings', 'remove_background', 'PreparedPattern', 'resample_to_grid', 'prepare_pattern',
+           'FormulaInput', 'parse_formula', 'bundled_checkpoint', 'Solver', 'load_solver', 'predict_density',
+           'lattice_positions', 'index_check', 'calculated_pattern', 'compare_with_structure', 'complete_solution',
+           'compare_refined', 'Solution', 'bin_pattern', 'cell_formula_units', 'solve_inputs', 'pick_best_sample',
+           'sample_agreement', 'answer_system', 'quality_verdicts', 'overall_verdict', 'solve', 'anglesite_structure',
+           'solution_report', 'structure_report', 'demo_measurement']
 
 # %% ../nbs/13_solve.ipynb #5d23fcb0
 @dataclass
@@ -727,7 +727,6 @@ def _structure_from_cif(path, what:str)->Structure:
     return s[0][1]
 
 MIN_GRID, MAX_GRID = 16, 200   # points per axis of the density grid that `solve` accepts
-Z_VOLUME_RANGE = (0.55, 1.9)   # V / (Z · typical formula-unit volume) of the best Z: outside it no whole Z fits the cell
 
 def cell_formula_units(lattice:Lattice,     # the cell
                        composition,         # the formula unit (a Composition)
