@@ -23,8 +23,8 @@ __all__ = ['PROFILE_PARAMS', 'DEFAULT_PROFILE', 'EXTRACTION_GROUP', 'PROFILE_BOU
            'chebyshev_basis', 'inverse_d2', 'line_positions', 'profile_matrix', 'lattice_system', 'groups_of_system',
            'overlap_clusters', 'solve_linear', 'Extraction', 'fit_profile', 'parameter_esds', 'pawley',
            'forbidden_clusters', 'rank_space_groups', 'tolerated', 'space_group_prior', 'permute_axes', 'rank_settings',
-           'Observed', 'observed_intensities', 'cell_composition', 'atomic_volumes', 'formula_units', 'sum_f2',
-           'wilson_scale', 'data_consistent_density']
+           'Observed', 'observed_intensities', 'cell_composition', 'atomic_volumes', 'z_fits_volume', 'formula_units',
+           'sum_f2', 'wilson_scale', 'data_consistent_density']
 
 # %% ../nbs/10_extract.ipynb #663c3ca0
 @dataclass
@@ -487,6 +487,10 @@ def atomic_volumes()->dict:
 
 LATTICE_POINTS = dict(P=1, A=2, B=2, C=2, I=2, R=3, F=4)   # lattice points per conventional cell (R: hexagonal axes)
 Z_VOLUME_RANGE = (0.55, 1.9)   # V / (Z · typical formula-unit volume) of real crystals: outside it no whole Z fits the cell
+
+def z_fits_volume(ratio:float)->bool:
+    "Whether a cell volume over Z typical formula-unit volumes (`formula_units`' ratio) lies in `Z_VOLUME_RANGE`."
+    return Z_VOLUME_RANGE[0] <= ratio <= Z_VOLUME_RANGE[1]
 
 def formula_units(volume:float,    # cell volume, Å³
                   formula,         # the formula unit ('LaB6', a dict or a Composition)

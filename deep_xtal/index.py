@@ -10,14 +10,14 @@ import numpy as np
 from pymatgen.core import Lattice, Composition
 import torch
 from .core import PatternError, XraySource, q_to_two_theta
-from .extract import PowderData, powder_data, formula_units, Z_VOLUME_RANGE
+from .extract import PowderData, powder_data, formula_units, z_fits_volume, tolerated
 
 # %% auto #0
 __all__ = ['UNIAXIAL', 'M_MAX', 'ORTHO_CENTRINGS', 'SYSTEMS', 'LATTICE_POINTS', 'SYMMETRY_LEVEL', 'RANKING_RULE', 'M20_WARN',
-           'SAME_FIT', 'METRIC_PARAMS', 'Peaks', 'kalpha2_position', 'net_significance', 'find_peaks_2theta',
-           'two_theta_of_q', 'q_of', 'trial_cells', 'score_cells', 'two_theta_tolerance', 'refine_cell',
-           'orthorhombic_trials', 'score_orthorhombic', 'refine_orthorhombic', 'orthorhombic_setting', 'CellCandidate',
-           'index_pattern', 'same_cell', 'calculated_q', 'derives_from', 'line_width', 'supercells',
+           'SAME_FIT', 'METRIC_PARAMS', 'GROUP_FIELDS', 'Peaks', 'kalpha2_position', 'net_significance',
+           'find_peaks_2theta', 'two_theta_of_q', 'q_of', 'trial_cells', 'score_cells', 'two_theta_tolerance',
+           'refine_cell', 'orthorhombic_trials', 'score_orthorhombic', 'refine_orthorhombic', 'orthorhombic_setting',
+           'CellCandidate', 'index_pattern', 'same_cell', 'calculated_q', 'derives_from', 'line_width', 'supercells',
            'superstructure_evidence', 'with_superstructure', 'describe_cell', 'groups_holding', 'index_report']
 
 # %% ../nbs/12_index.ipynb #66c7f947
@@ -639,22 +639,22 @@ def describe_cell(c:CellCandidate, formula=None)->dict:
     if formula is not None:
         comp = formula if isinstance(formula, Composition) else Composition(formula)
         zs = formula_units(c.volume, comp, top=3, centring=c.centring)
-        fits = lambda z: Z_VOLUME_RANGE[0] <= z['ratio'] <= Z_VOLUME_RANGE[1]
-        if c.centring != 'P' and not fits(zs[0]) and fits((zp := formula_units(c.volume, comp, top=3))[0]):
+        if c.centring != 'P' and not z_fits_volume(zs[0]['ratio']) and z_fits_volume((zp := formula_units(c.volume, comp, top=3))[0]['ratio']):
             row['z_note'] = (f"no Z that {c.centring} centring allows fits the volume (best: Z = {zs[0]['z']} at {zs[0]['ratio']:.2f} times the "
                              f"typical volume); Z counted as for a primitive cell: its superstructure lines may be too weak to index")
             zs = zp
         row['z'] = [dict(z=z['z'], volume_ratio=round(z['ratio'], 3)) for z in zs]
     return row
 
+GROUP_FIELDS = ('symbol', 'number', 'consistent', 'violations', 'absent', 'holds')   # of each space group in index.json
+
 def groups_holding(groups:list,   # `rank_settings` rows, best first
                    formula,        # the formula unit
                    z_values:list,  # candidate Z
                   )->list:         # the rows with 'holds', those that can hold the formula first (otherwise in the given order)
     "Space groups reordered so that the ones whose Wyckoff positions can hold formula × Z (for some Z) come first."
-    from deep_xtal.refine import can_hold
-    from deep_xtal.extract import cell_composition, tolerated
-    rows = [dict(g, holds=any(can_hold(g['number'], cell_composition(formula, z)) for z in z_values)) for g in groups]
+    from deep_xtal.refine import holds_formula     # not at import: 11_refine loads torch kernels the CLI's start-up does not need
+    rows = [dict(g, holds=holds_formula(g['number'], formula, z_values)) for g in groups]
     return sorted(rows, key=lambda g: (not tolerated(g), not g['holds']))
 
 def index_report(data:PowderData,         # the measured pattern
@@ -677,9 +677,7 @@ def index_report(data:PowderData,         # the measured pattern
         groups = rank_settings(ex)
         if formula is not None: groups = groups_holding(groups, formula, [z['z'] for z in row['z'][:2]])
         row.update(pawley_rwp=round(ex.fom['rwp'], 5), pawley_gof=round(ex.fom['gof'], 3), pawley_cell=[round(v, 5) for v in ex.cell],
-                   space_groups=[dict(symbol=g['symbol'], number=g['number'], consistent=g['consistent'], violations=g['violations'],
-                                      worst=round(g['worst'], 4), absent=g['absent'], **({'holds': g['holds']} if 'holds' in g else {}))
-                                 for g in groups[:8]])
+                   space_groups=[dict({k: g[k] for k in GROUP_FIELDS if k in g}, worst=round(g['worst'], 4)) for g in groups[:8]])
         say(f"Pawley check of {c.system} {c.centring} {' '.join(f'{v:.4f}' for v in c.cell[:3])}: Rwp {ex.fom['rwp']:.4f}")
     warnings = []
     if not cands: warnings.append("no cubic, tetragonal, hexagonal/trigonal or orthorhombic cell indexes the lines; the crystal may be "

@@ -23,8 +23,8 @@ from .extract import (PowderData, Extraction, profile_matrix, inverse_d2, chebys
 __all__ = ['Site', 'Model', 'model_structure', 'model_from_structure', 'ModelBatch', 'model_batch', 'form_factor_table_at',
            'batch_intensities', 'PatternSystem', 'pattern_system', 'inversion_at_origin', 'orbit_representatives',
            'AtomTable', 'atom_table', 'powder_intensities', 'screen', 'Orbit', 'density_orbits', 'candidate_models',
-           'can_hold', 'groups_to_try', 'Refinement', 'rietveld', 'Completion', 'bic', 'complete_structure',
-           'raise_symmetry', 'refined_density', 'difference_map', 'model_cif']
+           'can_hold', 'holds_formula', 'groups_to_try', 'Refinement', 'rietveld', 'Completion', 'bic',
+           'complete_structure', 'raise_symmetry', 'refined_density', 'difference_map', 'model_cif']
 
 # %% ../nbs/11_refine.ipynb #7618f47f
 @dataclass
@@ -465,6 +465,10 @@ def can_hold(group, counts:dict)->bool:
         ok[m:] = ok[m:] | ok[:n_max + 1 - m]
     return all(abs(c - round(c)) < 1e-6 and ok[int(round(c))] for c in counts.values())
 
+def holds_formula(group, formula, z_values:list)->bool:
+    "Whether the group can hold the formula unit × Z for one of the Z values (`can_hold`)."
+    return any(can_hold(group, cell_composition(formula, z)) for z in z_values)
+
 def groups_to_try(ranked:list,     # rows of 10_extract's `rank_space_groups` / `rank_settings`, best first
                   formula,         # the formula unit
                   z_values:list,   # candidate Z
@@ -474,7 +478,7 @@ def groups_to_try(ranked:list,     # rows of 10_extract's `rank_space_groups` / 
     """The best-ranked groups whose absences the pattern contradicts at most once (10_extract's `tolerated`) that can hold
     the formula at one of the Z values; the last place goes to a nearly consistent group (more violations, all below `near`)
     that explains more absences than any of them, if there is one."""
-    fits = lambda r: any(can_hold(r['number'], cell_composition(formula, z)) for z in z_values)
+    fits = lambda r: holds_formula(r['number'], formula, z_values)
     out = [r for r in ranked if tolerated(r) and fits(r)][:n]
     most = max((r['absent'] for r in out), default=-1)
     nearly = [r for r in ranked if not tolerated(r) and r.get('worst', 1.) < near and r['absent'] > most and fits(r)]

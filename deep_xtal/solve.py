@@ -20,7 +20,7 @@ from .model import predict_grid
 from .train import load_checkpoint, checkpoint_config
 from .metrics import paper_metrics, strict_metrics, atoms_from_density, match_structures, align
 from . import symmetry
-from .extract import powder_data, pawley, lattice_system, rank_settings, permute_axes, formula_units, Z_VOLUME_RANGE
+from .extract import powder_data, pawley, lattice_system, rank_settings, permute_axes, formula_units, Z_VOLUME_RANGE, z_fits_volume, tolerated
 from .refine import complete_structure, refined_density, difference_map, bic, groups_to_try
 from .index import index_report
 
@@ -609,7 +609,7 @@ def _settings_to_try(sol, ex, space_group, zs:list, max_groups:int)->list:
     sol.space_groups = ranked = rank_settings(ex, [space_group.number] if space_group is not None else None)
     chosen = groups_to_try(ranked, sol.formula.composition, zs, 1 if space_group is not None else max_groups)
     if space_group is not None and not chosen:
-        why = ("the absences contradict it in every labelling of the cell's axes" if not any(r['consistent'] for r in ranked) else
+        why = ("the absences contradict it in every labelling of the cell's axes" if not any(tolerated(r) for r in ranked) else
                f"no set of its Wyckoff positions holds {sol.formula.composition.reduced_formula} with Z = {', '.join(map(str, zs))}")
         sol.warnings.append(f"space group {space_group.symbol}: {why}; trying it as given")
         chosen = [dict(number=space_group.number, axes=ranked[0]['axes'] if ranked else (0, 1, 2))]   # its least violated labelling
@@ -736,8 +736,8 @@ def cell_formula_units(lattice:Lattice,     # the cell
     "Z from the cell volume and typical volumes per atom (10_extract's `formula_units`), or the user's; a clear error when no Z fits."
     if z is not None: return [int(z)]
     cands = formula_units(lattice.volume, composition, top=top)
-    r, lo, hi = cands[0]['ratio'], *Z_VOLUME_RANGE
-    if not lo <= r <= hi:
+    r, (lo, hi) = cands[0]['ratio'], Z_VOLUME_RANGE
+    if not z_fits_volume(r):
         raise DeepXtalError(f"the cell's volume, {lattice.volume:.1f} Å³, fits no whole number of {composition.reduced_formula} formula units: "
                             f"the nearest, Z = {cands[0]['z']}, gives {r:.2f} times the typical volume (crystals lie within {lo}–{hi}); "
                             f"check the cell (conventional setting, Å) and the formula, or give Z ({option('z', 4)})")
