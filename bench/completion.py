@@ -54,10 +54,10 @@ def one(job:dict)->dict:
     from deep_xtal.symmetry import space_group, symmetrize, find_origin, to_origin
     from deep_xtal.extract import powder_data, pawley, rank_space_groups, observed_intensities, data_consistent_density, formula_units
     from deep_xtal.refine import complete_structure, rietveld, model_from_structure, refined_density, _grid_F2, groups_to_try
-    from deep_xtal.solve import solve, simulated_measurement
+    from deep_xtal.solve import solve, simulated_measurement, cell_formula_units, MORE_GROUPS
     import spglib
     name, s, a = job['name'], job['structure'], job['args']
-    out = dict(name=name, formula=s.composition.reduced_formula, n_atoms=len(s))
+    out = dict(name=name, formula=s.composition.reduced_formula, n_atoms=len(s), control=bool(job.get('control')))
     t0 = time.time()
     try:
         cell = s.lattice
@@ -78,8 +78,8 @@ def one(job:dict)->dict:
         rows = rank_space_groups(ex)
         ranked = [r['number'] for r in rows if r['consistent']]
         out['true_group_rank'] = ranked.index(sg) + 1 if sg in ranked else None
-        zs = [z_true] if a['z'] == 'truth' else [c['z'] for c in formula_units(cell.volume, comp, top=2)]
-        groups = [sg] if a['groups'] == 'truth' else [r['number'] for r in groups_to_try(rows, comp, zs, 4)]   # as solve does
+        zs = [z_true] if a['z'] == 'truth' else cell_formula_units(cell, comp)
+        groups = [sg] if a['groups'] == 'truth' else [r['number'] for r in groups_to_try(rows, comp, zs, 4, more=MORE_GROUPS)]   # as solve does
         out['z_tried'] = zs
         n_e = z_true*sum(el.Z*n for el, n in comp.items())
         m, _, _ = find_origin(sol.mean, sg, cell)
@@ -90,7 +90,7 @@ def one(job:dict)->dict:
         out['ssim_data_consistent'] = _ssim_aligned(dc['density'], gt); out['match_data_consistent'] = _atoms_match(dc['density'], s, z_true)
         out['d_min'] = dc['d_min']
         t2 = time.time()
-        c = complete_structure(data, ex, comp, sol.mean, groups, zs)
+        c = complete_structure(data, ex, comp, sol.mean, groups, zs, max_groups=4)
         out['time_completion'] = time.time() - t2
         if c.best is None: out.update(matched=False, error='; '.join(c.messages))
         else:
@@ -108,7 +108,7 @@ def one(job:dict)->dict:
         if a['ablation']:
             g = torch.Generator().manual_seed(job['seed'])
             rnd = torch.rand(sol.mean.shape, generator=g, dtype=torch.float64)
-            cr = complete_structure(data, ex, comp, rnd, groups, zs)
+            cr = complete_structure(data, ex, comp, rnd, groups, zs, max_groups=4)
             out['matched_random_start'] = bool(cr.best is not None and match_structures(cr.best.structure(), s)[0])
             out['rwp_random_start'] = cr.best.fom['rwp'] if cr.best else None
             if cr.best is not None: out['ssim_random_start'] = _ssim_aligned(refined_density(cr.best, 50), gt)
@@ -146,8 +146,26 @@ def summary(paths:list):
         print(f"true group among the consistent ones: rank 1 for {frac_rank(rows, 1):.2f}, top 4 for {frac_rank(rows, 4):.2f}; "
               f"group found = true group for {sum(r.get('group_found') == r.get('space_group') for r in rows)/n:.2f}; "
               f"Z found = true Z for {sum(r.get('z_found') == r.get('z_true') for r in rows)/n:.2f}")
+        from deep_xtal.solve import RWP_RATIO_WARN
+        good = [r for r in rows if r.get('rwp') and r.get('pawley_rwp') and r['rwp'] <= RWP_RATIO_WARN*r['pawley_rwp']]
+        print(f"structure verdict 'good' (refined Rwp ≤ {RWP_RATIO_WARN} × Pawley Rwp): {len(good)} of {n}; atoms matched among them "
+              f"{sum(bool(r.get('matched')) for r in good)}, among the others {sum(bool(r.get('matched')) for r in rows if r not in good)} of {n - len(good)}")
+        if any(r.get('control') for r in rows): control_summary(rows)
         t = [r['time_s'] for r in rows]
         print(f"time per crystal: median {np.median(t):.0f} s, max {max(t):.0f} s; errors: {sum('error' in r for r in rows)}")
+
+
+def control_summary(rows:list):
+    "The control's figures: how often the pipeline 'finds' the crystal whose pattern it was not given, and whether `solve` accepts it."
+    import numpy as np
+    from deep_xtal.solve import RWP_RATIO_WARN
+    q = {r['name']: r['rwp']/r['pawley_rwp'] for r in rows if r.get('rwp') and r.get('pawley_rwp')}
+    acc = [r for r in rows if r['name'] in q and q[r['name']] <= RWP_RATIO_WARN]
+    m, ma = [r for r in rows if r.get('matched')], [r for r in acc if r.get('matched')]
+    print(f"control: matched {len(m)} of {len(rows)} ({len(m)/len(rows):.2f}); matched with a structure verdict of 'good' "
+          f"(refined Rwp ≤ {RWP_RATIO_WARN} × the Pawley Rwp, as `solve` judges it) {len(ma)} of {len(rows)} ({len(ma)/len(rows):.2f}); "
+          f"refined / Pawley Rwp: median {np.median(list(q.values())):.2f}, min {min(q.values()):.2f}; of the matched: "
+          + ', '.join(f"{r['formula']} {q.get(r['name'], float('nan')):.2f}" for r in m))
 
 
 def _group(s)->int:
@@ -181,7 +199,7 @@ def main(argv=None):
     jobs = []
     for i, (name, s) in enumerate(cells):
         if name in done: continue
-        job = dict(name=name, structure=s, args=args, seed=i)
+        job = dict(name=name, structure=s, args=args, seed=i, control=a.control)
         if a.control:                       # the next crystal of another space group (so of another structure type)
             other = next((c for k in range(1, len(cells)) for c in [cells[(i + k) % len(cells)][1]] if _group(c) != _group(s)), cells[(i + 1) % len(cells)][1])
             from pymatgen.core import Structure

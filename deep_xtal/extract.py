@@ -24,7 +24,7 @@ __all__ = ['PROFILE_PARAMS', 'DEFAULT_PROFILE', 'EXTRACTION_GROUP', 'PROFILE_BOU
            'overlap_clusters', 'solve_linear', 'Extraction', 'fit_profile', 'parameter_esds', 'pawley',
            'forbidden_clusters', 'rank_space_groups', 'tolerated', 'space_group_prior', 'permute_axes', 'rank_settings',
            'Observed', 'observed_intensities', 'cell_composition', 'atomic_volumes', 'z_fits_volume', 'formula_units',
-           'sum_f2', 'wilson_scale', 'data_consistent_density']
+           'likely_z', 'sum_f2', 'wilson_scale', 'data_consistent_density']
 
 # %% ../nbs/10_extract.ipynb #663c3ca0
 @dataclass
@@ -509,6 +509,12 @@ def formula_units(volume:float,    # cell volume, Å³
     z0 = max(1, round(volume/v_fu))
     cands = sorted({z for z in range(1, 4*z0 + 4*k + 1) if ok(z)}, key=lambda z: abs(math.log(volume/(z*v_fu))))
     return [dict(z=z, ratio=volume/(z*v_fu)) for z in cands[:top]]
+
+def likely_z(volume:float, formula, # cell volume (Å³) and the formula unit, as for `formula_units`
+             top:int=2, centring:str='P')->list:
+    "The Z worth trying, best first: the likeliest, then those of the next `top` − 1 whose volume ratio fits `Z_VOLUME_RANGE`."
+    c = formula_units(volume, formula, top, centring)
+    return [c[0]['z']] + [x['z'] for x in c[1:] if z_fits_volume(x['ratio'])]
 
 def sum_f2(atoms:dict, s2:np.ndarray)->np.ndarray:
     "Σ_j f_j(s)² over the atoms of a cell ({element: count}) at s² = (sin θ/λ)², physical form factors."

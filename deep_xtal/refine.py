@@ -14,17 +14,18 @@ from .structures import as_lattice, batch_structures
 from .pxrd import form_factor_table, lorentz_polarization
 from .cmed import DEFAULT_B_ISO, procrystal_density
 from .symmetry import (space_group, standard_setting, wyckoff_positions, locate_wyckoff, unique_reflections, laue_rotations,
-                                cell_from_free, free_from_cell, lattice_parameters, WyckoffPosition)
+                                cell_from_free, free_from_cell, lattice_parameters, WyckoffPosition, is_subgroup)
 from .extract import (PowderData, Extraction, profile_matrix, inverse_d2, chebyshev_basis, fit_profile,
                                parameter_esds, figures_of_merit, solve_linear, PROFILE_PARAMS, PROFILE_BOUNDS, cell_composition,
-                               observed_intensities, data_consistent_density, formula_units, tolerated)
+                               observed_intensities, data_consistent_density, likely_z, tolerated)
 
 # %% auto #0
-__all__ = ['Site', 'Model', 'model_structure', 'model_from_structure', 'ModelBatch', 'model_batch', 'form_factor_table_at',
-           'batch_intensities', 'PatternSystem', 'pattern_system', 'inversion_at_origin', 'orbit_representatives',
-           'AtomTable', 'atom_table', 'powder_intensities', 'screen', 'Orbit', 'density_orbits', 'candidate_models',
-           'can_hold', 'holds_formula', 'groups_to_try', 'Refinement', 'rietveld', 'Completion', 'bic',
-           'complete_structure', 'raise_symmetry', 'refined_density', 'difference_map', 'model_cif']
+__all__ = ['FITS_PAWLEY', 'REFINE_WITHIN', 'DESCEND_ABOVE', 'Site', 'Model', 'model_structure', 'model_from_structure',
+           'ModelBatch', 'model_batch', 'form_factor_table_at', 'batch_intensities', 'PatternSystem', 'pattern_system',
+           'inversion_at_origin', 'orbit_representatives', 'AtomTable', 'atom_table', 'powder_intensities', 'screen',
+           'Orbit', 'density_orbits', 'candidate_models', 'can_hold', 'holds_formula', 'groups_to_try', 'Refinement',
+           'rietveld', 'Completion', 'bic', 'complete_structure', 'raise_symmetry', 'refined_density', 'difference_map',
+           'model_cif']
 
 # %% ../nbs/11_refine.ipynb #7618f47f
 @dataclass
@@ -474,16 +475,19 @@ def groups_to_try(ranked:list,     # rows of 10_extract's `rank_space_groups` / 
                   z_values:list,   # candidate Z
                   n:int=4,         # groups wanted
                   near:float=0.01, # a group whose violating reflections are all weaker than this fraction of the strongest
+                  more:int=0,      # further groups after the n, in rank order: to descend to when none of the n fits
                  )->list:          # the rows to try, best first
     """The best-ranked groups whose absences the pattern contradicts at most once (10_extract's `tolerated`) that can hold
     the formula at one of the Z values; the last place goes to a nearly consistent group (more violations, all below `near`)
-    that explains more absences than any of them, if there is one."""
+    that explains more absences than any of them, if there is one. Then up to `more` of the next tolerated groups."""
     fits = lambda r: holds_formula(r['number'], formula, z_values)
-    out = [r for r in ranked if tolerated(r) and fits(r)][:n]
+    ok = [r for r in ranked if tolerated(r) and fits(r)]
+    out = ok[:n]
     most = max((r['absent'] for r in out), default=-1)
     nearly = [r for r in ranked if not tolerated(r) and r.get('worst', 1.) < near and r['absent'] > most and fits(r)]
     extra = max(nearly, key=lambda r: r['absent'], default=None)   # the one that explains the most (first of equals)
-    return out if extra is None else out[:n - 1] + [extra]
+    out = out if extra is None else out[:n - 1] + [extra]
+    return out + [r for r in ok if r not in out][:more]
 
 # %% ../nbs/11_refine.ipynb #324282fd
 @dataclass
@@ -627,32 +631,59 @@ def _rank_refined(refined:list)->list:
     return sorted(close, key=lambda r: (-len(r.model.group), r.fom['n_params'], bic(r))) + [r for r in refined if r not in close]
 
 # %% ../nbs/11_refine.ipynb #3110c9d3
+FITS_PAWLEY = 1.05   # screened Rwp ≤ this × the Pawley Rwp: the group's models fit the data as well as the free decomposition
+REFINE_WITHIN = 1.5  # once a model fits, finalists screened more than this × its Rwp are not refined
+DESCEND_ABOVE = 1.5  # while no screened model is within this × the Pawley Rwp, completion goes on to the groups after `max_groups`
+
+def _fitted_supergroup(g, z:int, fitted:list):
+    "The first group of `fitted` [(group, Z)] that contains `g` (standard settings, same cell) with the same Z; None if none."
+    return next((h for h, zh in fitted if zh == z and is_subgroup(g, h)), None)
+
+def _finalists(pool:list, n:int, pawley_rwp:float)->list:
+    "`_distinct_best`, less the finalists that cannot compete with a model that already fits as well as the Pawley fit."
+    best = _distinct_best(pool, n)
+    if best and best[0][0] <= FITS_PAWLEY*pawley_rwp: best = [b for b in best if b[0] <= REFINE_WITHIN*best[0][0]]
+    return best
+
 def complete_structure(data:PowderData, ex:Extraction, # the pattern and its decomposition (cell, profile)
                        formula,                        # the formula unit ('Al2O3')
                        density:torch.Tensor,           # (N, N, N) start density (the network's mean), any origin and scale
                        groups:list,                    # candidate space groups, most likely first
-                       z_values:list|None=None,        # candidate formula units per cell; None: the two likeliest for each group
-                                                       #   (10_extract's `formula_units` with the group's centring)
+                       z_values:list|None=None,        # candidate formula units per cell; None: the likeliest for each group
+                                                       #   (10_extract's `likely_z` with the group's centring)
                        max_models:int=64,              # models screened per group and Z (the best of up to `max_candidates` by Rwp)
                        max_candidates:int=1024, screen_steps:int=200, n_refine:int=3,
+                       max_groups:int|None=None,       # groups always screened; the rest only while no model fits (`DESCEND_ABOVE`)
                        progress=None,                  # called with one line per stage
                       )->Completion:
     "Atoms and a refined structure from a pattern, its decomposition, a formula and a start density."
     say = progress or (lambda *a: None)
-    pool, tried, msgs, dcs = [], [], [], {}
-    for grp in groups:
+    pool, tried, msgs, dcs, fitted = [], [], [], {}, []
+    for i, grp in enumerate(groups):
         g = space_group(grp)
+        best = min((r[0] for r in pool), default=float('inf'))
+        if max_groups is not None and i >= max_groups and best <= DESCEND_ABOVE*ex.fom['rwp']:
+            msgs.append(f"{', '.join(space_group(h).symbol for h in groups[i:])}: not tried, a model of the first {max_groups} groups "
+                        f"already fits (screened Rwp {best:.4f}, Pawley {ex.fom['rwp']:.4f})"); break
+        if max_groups is not None and i == max_groups: say(f"no model of the first {max_groups} groups fits (best screened Rwp {best:.3f}): "
+                                                           "trying groups of lower symmetry")
+        zs = z_values if z_values is not None else likely_z(as_lattice(ex.cell).volume, formula, 2, g.centring)
+        for z in [z for z in zs if _fitted_supergroup(g, z, fitted) is not None]:
+            msgs.append(f"{g.symbol}, Z = {z}: not screened, a subgroup of {_fitted_supergroup(g, z, fitted).symbol}, "
+                        "whose models already fit as well as the Pawley decomposition")
+        zs = [z for z in zs if _fitted_supergroup(g, z, fitted) is None]
+        if not zs: continue
         ps, obs = pattern_system(data, ex, g), observed_intensities(ex, g, _grid_F2(density, ex.cell))
-        zs = z_values if z_values is not None else [c['z'] for c in formula_units(as_lattice(ex.cell).volume, formula, 2, g.centring)]
         for z in zs:
             counts = cell_composition(formula, z)
             if any(abs(n - round(n)) > 1e-6 for n in counts.values()): msgs.append(f"Z = {z}: {counts} is not whole atoms"); continue
             rows, dc, info = _screen_group_z(data, ex, g, z, counts, density, obs, ps, max_models, max_candidates, screen_steps)
             if rows is None: msgs.append(info); continue
             pool += rows; dcs[(g.number, z)] = dc; tried.append(info)
+            if info['best_screen_rwp'] <= FITS_PAWLEY*ex.fom['rwp']: fitted.append((g, z))
             say(f"{g.symbol}, Z = {z}: {info['models']} candidate models, best screened Rwp {info['best_screen_rwp']:.3f}")
     refined = []
-    for rw, m, z in _distinct_best(pool, n_refine):
+    for rw, m, z in _finalists(pool, n_refine, ex.fom['rwp']):
         ref = rietveld(data, m, ex.profile, ex.n_background); ref.z = z
         refined.append(ref)
         say(f"refined {m.group.symbol} {m.sites}: Rwp {ref.fom['rwp']:.4f}, GoF {ref.fom['gof']:.2f}")

@@ -20,21 +20,21 @@ from .model import predict_grid
 from .train import load_checkpoint, checkpoint_config
 from .metrics import paper_metrics, strict_metrics, atoms_from_density, match_structures, align
 from . import symmetry
-from .extract import powder_data, pawley, lattice_system, rank_settings, permute_axes, formula_units, Z_VOLUME_RANGE, z_fits_volume, tolerated
+from .extract import powder_data, pawley, lattice_system, rank_settings, permute_axes, formula_units, likely_z, Z_VOLUME_RANGE, z_fits_volume, tolerated
 from .refine import complete_structure, refined_density, difference_map, bic, groups_to_try
 from .index import index_report
 
 # %% auto #0
 __all__ = ['GSAS_SUFFIXES', 'VENDOR_SUFFIXES', 'PATTERN_SUFFIXES', 'MIN_POINTS', 'MODEL_DIR', 'BUNDLED_MODEL', 'PROFILE_KEYS',
-           'RWP_RATIO_WARN', 'MAX_POINTS', 'MIN_GRID', 'MAX_GRID', 'VERDICT_LIMITS', 'DEMO_PATTERN', 'MeasuredPattern',
-           'read_xy', 'read_gsas', 'check_pattern', 'read_pattern', 'lab6_structure', 'simulated_measurement',
-           'write_xy', 'file_wavelength', 'read_vendor', 'source_wavelengths', 'strip_kalpha2', 'wavelength_origin',
-           'wavelength_warnings', 'remove_background', 'PreparedPattern', 'resample_to_grid', 'prepare_pattern',
-           'FormulaInput', 'parse_formula', 'bundled_checkpoint', 'Solver', 'load_solver', 'predict_density',
-           'lattice_positions', 'index_check', 'calculated_pattern', 'compare_with_structure', 'complete_solution',
-           'compare_refined', 'Solution', 'bin_pattern', 'cell_formula_units', 'solve_inputs', 'pick_best_sample',
-           'sample_agreement', 'answer_system', 'quality_verdicts', 'overall_verdict', 'solve', 'anglesite_structure',
-           'solution_report', 'structure_report', 'demo_measurement']
+           'RWP_RATIO_WARN', 'MORE_GROUPS', 'MAX_POINTS', 'MIN_GRID', 'MAX_GRID', 'VERDICT_LIMITS', 'DEMO_PATTERN',
+           'MeasuredPattern', 'read_xy', 'read_gsas', 'check_pattern', 'read_pattern', 'lab6_structure',
+           'simulated_measurement', 'write_xy', 'file_wavelength', 'read_vendor', 'source_wavelengths', 'strip_kalpha2',
+           'wavelength_origin', 'wavelength_warnings', 'remove_background', 'PreparedPattern', 'resample_to_grid',
+           'prepare_pattern', 'FormulaInput', 'parse_formula', 'bundled_checkpoint', 'Solver', 'load_solver',
+           'predict_density', 'lattice_positions', 'index_check', 'calculated_pattern', 'compare_with_structure',
+           'complete_solution', 'compare_refined', 'Solution', 'bin_pattern', 'cell_formula_units', 'solve_inputs',
+           'pick_best_sample', 'sample_agreement', 'answer_system', 'quality_verdicts', 'overall_verdict', 'solve',
+           'anglesite_structure', 'solution_report', 'structure_report', 'demo_measurement']
 
 # %% ../nbs/13_solve.ipynb #5d23fcb0
 @dataclass
@@ -604,10 +604,13 @@ def _powder_data(sol)->object:
     src = XraySource(sol.settings.get('wavelength') or f'{lam1}', (lam1, lam2) if lam2 else (lam1,), (1.0, ratio) if lam2 else (1.0,))
     return powder_data(p.x, p.y, p.esd, src, p.source)
 
+MORE_GROUPS = 8   # groups after the first `max_groups` that completion descends to while none fits (11_refine's `DESCEND_ABOVE`)
+
 def _settings_to_try(sol, ex, space_group, zs:list, max_groups:int)->list:
     "The ranked (group, axes) rows to complete: the best consistent ones that hold the formula, or the user's group in its best labelling."
     sol.space_groups = ranked = rank_settings(ex, [space_group.number] if space_group is not None else None)
-    chosen = groups_to_try(ranked, sol.formula.composition, zs, 1 if space_group is not None else max_groups)
+    chosen = groups_to_try(ranked, sol.formula.composition, zs, 1 if space_group is not None else max_groups,
+                           more=0 if space_group is not None else MORE_GROUPS)
     if space_group is not None and not chosen:
         why = ("the absences contradict it in every labelling of the cell's axes" if not any(tolerated(r) for r in ranked) else
                f"no set of its Wyckoff positions holds {sol.formula.composition.reduced_formula} with Z = {', '.join(map(str, zs))}")
@@ -632,12 +635,15 @@ def complete_solution(sol, space_group=None, z:int|None=None, say=print, max_gro
     sol.z_candidates = zs
     chosen = _settings_to_try(sol, ex, space_group, zs, max_groups)
     if not chosen: return
-    say(f"trying space groups {', '.join(symmetry.space_group(r['number']).symbol for r in chosen)} with Z = {', '.join(map(str, zs))}")
+    names = lambda rows: ', '.join(symmetry.space_group(r['number']).symbol for r in rows)
+    say(f"trying space groups {names(chosen[:max_groups])} with Z = {', '.join(map(str, zs))}"
+        + (f" (then {names(chosen[max_groups:])}, while none fits)" if len(chosen) > max_groups else ""))
     comps = []
     for axes in dict.fromkeys(r['axes'] for r in chosen):          # one completion per labelling of the axes, in rank order
         exa = permute_axes(ex, axes)
         if axes != (0, 1, 2): say(f"axes relabelled {''.join('abc'[i] for i in axes)} → abc (the standard setting): a b c = {' '.join(f'{v:.4f}' for v in exa.cell[:3])}")
-        c = complete_structure(data, exa, sol.formula.composition, sol.mean.permute(*axes), [r['number'] for r in chosen if r['axes'] == axes], zs, progress=say)
+        c = complete_structure(data, exa, sol.formula.composition, sol.mean.permute(*axes), [r['number'] for r in chosen if r['axes'] == axes], zs,
+                               max_groups=sum(r['axes'] == axes for r in chosen[:max_groups]), progress=say)
         comps.append((axes, exa, c))
     axes, exa, comp = min(comps, key=lambda t: bic(t[2].best) if t[2].best is not None else float('inf'))
     comp = replace(comp, tried=[t for *_, c in comps for t in c.tried], messages=[m for *_, c in comps for m in c.messages])  # every labelling's
@@ -733,7 +739,7 @@ def cell_formula_units(lattice:Lattice,     # the cell
                        z:int|None=None,     # the user's Z, if given
                        top:int=2,           # candidates returned
                       )->list:              # Z values to try, best first
-    "Z from the cell volume and typical volumes per atom (10_extract's `formula_units`), or the user's; a clear error when no Z fits."
+    "Z from the cell volume and typical volumes per atom (10_extract's `formula_units`; the second only when its volume is plausible), or the user's; a clear error when no Z fits."
     if z is not None: return [int(z)]
     cands = formula_units(lattice.volume, composition, top=top)
     r, (lo, hi) = cands[0]['ratio'], Z_VOLUME_RANGE
@@ -741,7 +747,7 @@ def cell_formula_units(lattice:Lattice,     # the cell
         raise DeepXtalError(f"the cell's volume, {lattice.volume:.1f} Å³, fits no whole number of {composition.reduced_formula} formula units: "
                             f"the nearest, Z = {cands[0]['z']}, gives {r:.2f} times the typical volume (crystals lie within {lo}–{hi}); "
                             f"check the cell (conventional setting, Å) and the formula, or give Z ({option('z', 4)})")
-    return [c['z'] for c in cands]
+    return likely_z(lattice.volume, composition, top)
 
 def _indexed_lattice(p:MeasuredPattern, f:FormulaInput, wavelength, warn:list)->tuple:
     "(lattice or None, index report) of a 2θ pattern given without a cell (12_index)."

@@ -15,10 +15,10 @@ from .structures import as_lattice, lattice_tensor
 from .pxrd import reciprocal_lattice, sphere_reflections
 
 # %% auto #0
-__all__ = ['CRYSTAL_SYSTEMS', 'crystal_system_of', 'SpaceGroup', 'space_group', 'lattice_parameters', 'cell_from_free',
-           'free_from_cell', 'check_lattice', 'systematic_absences', 'laue_rotations', 'unique_reflections',
-           'symmetrize', 'symmetric_fraction', 'find_origin', 'to_origin', 'WyckoffPosition', 'wyckoff_positions',
-           'locate_wyckoff', 'standard_setting']
+__all__ = ['CRYSTAL_SYSTEMS', 'crystal_system_of', 'SpaceGroup', 'space_group', 'is_subgroup', 'lattice_parameters',
+           'cell_from_free', 'free_from_cell', 'check_lattice', 'systematic_absences', 'laue_rotations',
+           'unique_reflections', 'symmetrize', 'symmetric_fraction', 'find_origin', 'to_origin', 'WyckoffPosition',
+           'wyckoff_positions', 'locate_wyckoff', 'standard_setting']
 
 # %% ../nbs/09_symmetry.ipynb #9636b79b
 CRYSTAL_SYSTEMS = ((2, 'triclinic'), (15, 'monoclinic'), (74, 'orthorhombic'), (142, 'tetragonal'), (167, 'trigonal'),
@@ -83,6 +83,15 @@ def _group(n:int)->SpaceGroup:
     ops = spglib.get_symmetry_from_database(h)
     t = np.round(np.asarray(ops['translations'], dtype=np.float64) % 1.0, 12) % 1.0
     return SpaceGroup(n, spglib.get_spacegroup_type(h).international_short, h, np.asarray(ops['rotations'], dtype=np.int64), t)
+
+# %% ../nbs/09_symmetry.ipynb #26d9e846
+def is_subgroup(sub, group)->bool:
+    "Whether every operation (R, t mod 1) of `sub` is one of `group`'s, both in the standard setting on the same cell."
+    g, h = space_group(sub), space_group(group)
+    if len(g) > len(h) or len(h) % len(g): return False
+    key = lambda R, t: (tuple(R.ravel()), tuple(np.round(t % 1.0, 6) % 1.0))
+    ops = {key(R, t) for R, t in zip(h.rotations, h.translations)}
+    return all(key(R, t) in ops for R, t in zip(g.rotations, g.translations))
 
 # %% ../nbs/09_symmetry.ipynb #9936f038
 _FREE = {'cubic': ('a',), 'tetragonal': ('a', 'c'), 'hexagonal': ('a', 'c'), 'trigonal': ('a', 'c'),
