@@ -53,7 +53,7 @@ def one(job:dict)->dict:
     from deep_xtal.metrics import paper_metrics, match_structures
     from deep_xtal.symmetry import space_group, symmetrize, find_origin, to_origin
     from deep_xtal.extract import powder_data, pawley, rank_space_groups, observed_intensities, data_consistent_density, formula_units
-    from deep_xtal.refine import complete_structure, rietveld, model_from_structure, refined_density, _grid_F2, groups_to_try
+    from deep_xtal.refine import complete_structure, rietveld, model_from_structure, refined_density, _grid_F2, groups_to_try, group_z_values
     from deep_xtal.solve import solve, simulated_measurement, cell_formula_units, MORE_GROUPS
     import spglib
     name, s, a = job['name'], job['structure'], job['args']
@@ -67,6 +67,7 @@ def one(job:dict)->dict:
         z_true = int(round(s.composition.num_atoms/comp.num_atoms)); out['z_true'] = z_true
         target = job.get('pattern_of', s)                              # the control: another crystal's atoms in this cell
         meas = simulated_measurement(target, a['anode'], b_iso=0.5, seed=job['seed'])
+        if job.get('only_if_changed') and not _plan_changed(meas, cell, comp, a['anode'], name): return None
         sol = solve(meas, comp.formula, a['anode'], cell=cell, n_samples=a['samples'], refine=False, progress=None)
         gt = procrystal_density(batch_structures([s], dtype='float64'), 50)[0]
         out['ssim_network_paper'] = paper_metrics(sol.samples, gt)['ssim']
@@ -78,9 +79,10 @@ def one(job:dict)->dict:
         rows = rank_space_groups(ex)
         ranked = [r['number'] for r in rows if r['consistent']]
         out['true_group_rank'] = ranked.index(sg) + 1 if sg in ranked else None
-        zs = [z_true] if a['z'] == 'truth' else cell_formula_units(cell, comp)
-        groups = [sg] if a['groups'] == 'truth' else [r['number'] for r in groups_to_try(rows, comp, zs, 4, more=MORE_GROUPS)]   # as solve does
-        out['z_tried'] = zs
+        zs = [z_true] if a['z'] == 'truth' else None          # None: each group's own Z, from the volume and its centring, as solve does
+        if zs is None: cell_formula_units(cell, comp)          # solve refuses a cell that no Z fits
+        groups = [sg] if a['groups'] == 'truth' else [r['number'] for r in groups_to_try(rows, comp, zs, 4, more=MORE_GROUPS, volume=cell.volume)]
+        out['z_tried'] = {str(g): group_z_values(g, cell.volume, comp, zs) for g in groups}
         n_e = z_true*sum(el.Z*n for el, n in comp.items())
         m, _, _ = find_origin(sol.mean, sg, cell)
         sym = symmetrize(to_origin(sol.mean*(n_e/(float(sol.mean.mean())*cell.volume)), m), sg, cell)
@@ -121,11 +123,32 @@ def one(job:dict)->dict:
     return out
 
 
+def _plan_changed(meas, cell, comp, anode, name)->bool:
+    """Whether the (group, Z) screened by completion differ between Z from the volume alone (P centring, every group, as up to
+    commit 198e854) and each group's own centring (`group_z_values`): the crystals to rerun."""
+    from deep_xtal.extract import powder_data, pawley, rank_space_groups, cell_composition
+    from deep_xtal.refine import groups_to_try, group_z_values, can_hold
+    from deep_xtal.solve import cell_formula_units, MORE_GROUPS
+    ex = pawley(powder_data(meas.x, meas.y, meas.esd, anode, name), cell, None)
+    rows = rank_space_groups(ex)
+    plan = lambda zs: [(r['number'], [z for z in group_z_values(r['number'], cell.volume, comp, zs) if can_hold(r['number'], cell_composition(comp, z))])
+                       for r in groups_to_try(rows, comp, zs, 4, more=MORE_GROUPS, volume=cell.volume)]
+    return plan(cell_formula_units(cell, comp)) != plan(None)
+
+
+def _rows(path)->list:
+    "The rows of a results file, the last one of each crystal (a crystal rerun with `--redo-changed` appears twice)."
+    last = {}
+    for l in Path(path).read_text().splitlines():
+        if l.strip(): r = json.loads(l); last[r['name']] = r
+    return list(last.values())
+
+
 def summary(paths:list):
     "Tables of the figures over crystals."
     import numpy as np
     for p in paths:
-        rows = [json.loads(l) for l in Path(p).read_text().splitlines() if l.strip()]
+        rows = _rows(p)
         n = len(rows)
         mean = lambda k: np.nanmean([r[k] for r in rows if r.get(k) is not None]) if any(r.get(k) is not None for r in rows) else float('nan')
         frac = lambda k: sum(bool(r.get(k)) for r in rows)/n if n else float('nan')
@@ -190,16 +213,19 @@ def main(argv=None):
     ap.add_argument('--workers', type=int, default=2)
     ap.add_argument('--out', default=None)
     ap.add_argument('--summary', nargs='*')
+    ap.add_argument('--redo-changed', action='store_true', help="rerun the crystals of the results file whose screened (group, Z) "
+                    "differ from Z by volume alone (P centring); their new rows are appended and count in --summary")
     a = ap.parse_args(argv)
     if a.summary: return summary(a.summary)
     out = Path(a.out or f'bench/results/completion_{a.system.lower()}.jsonl'); out.parent.mkdir(parents=True, exist_ok=True)
-    done = {json.loads(l)['name'] for l in out.read_text().splitlines() if l.strip()} if out.exists() else set()
+    done = {r['name'] for r in _rows(out)} if out.exists() else set()
+    if a.redo_changed: done = set()
     cells = crystals(a.system, a.n, a.max_atoms)
     args = dict(anode=a.anode, samples=a.samples, groups=a.groups, z=a.z, ablation=a.ablation)
     jobs = []
     for i, (name, s) in enumerate(cells):
         if name in done: continue
-        job = dict(name=name, structure=s, args=args, seed=i, control=a.control)
+        job = dict(name=name, structure=s, args=args, seed=i, control=a.control, only_if_changed=a.redo_changed)
         if a.control:                       # the next crystal of another space group (so of another structure type)
             other = next((c for k in range(1, len(cells)) for c in [cells[(i + k) % len(cells)][1]] if _group(c) != _group(s)), cells[(i + 1) % len(cells)][1])
             from pymatgen.core import Structure
@@ -209,6 +235,7 @@ def main(argv=None):
     import multiprocessing as mp
     with mp.get_context('spawn').Pool(a.workers) as pool, open(out, 'a') as f:
         for r in pool.imap_unordered(one, jobs):
+            if r is None: continue                              # --redo-changed: this crystal's screening is unchanged
             f.write(json.dumps(r) + '\n'); f.flush()
             print(f"{r['name']:>12} {r['formula']:>12} matched {r.get('matched')} Rwp {r.get('rwp', float('nan')):.4f} "
                   f"(true {r.get('rwp_true_structure') or float('nan'):.4f}) {r['time_s']:.0f} s {r.get('error', '')[:80]}", flush=True)

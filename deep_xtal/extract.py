@@ -512,9 +512,9 @@ def formula_units(volume:float,    # cell volume, Å³
 
 def likely_z(volume:float, formula, # cell volume (Å³) and the formula unit, as for `formula_units`
              top:int=2, centring:str='P')->list:
-    "The Z worth trying, best first: the likeliest, then those of the next `top` − 1 whose volume ratio fits `Z_VOLUME_RANGE`."
-    c = formula_units(volume, formula, top, centring)
-    return [c[0]['z']] + [x['z'] for x in c[1:] if z_fits_volume(x['ratio'])]
+    """The Z worth trying, best first: of the `top` likeliest for the centring, those whose volume ratio fits
+    `Z_VOLUME_RANGE`. Empty when none does: the centring cannot place the formula's atoms in this cell."""
+    return [x['z'] for x in formula_units(volume, formula, top, centring) if z_fits_volume(x['ratio'])]
 
 def sum_f2(atoms:dict, s2:np.ndarray)->np.ndarray:
     "Σ_j f_j(s)² over the atoms of a cell ({element: count}) at s² = (sin θ/λ)², physical form factors."

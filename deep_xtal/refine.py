@@ -23,9 +23,9 @@ from .extract import (PowderData, Extraction, profile_matrix, inverse_d2, chebys
 __all__ = ['FITS_PAWLEY', 'REFINE_WITHIN', 'DESCEND_ABOVE', 'Site', 'Model', 'model_structure', 'model_from_structure',
            'ModelBatch', 'model_batch', 'form_factor_table_at', 'batch_intensities', 'PatternSystem', 'pattern_system',
            'inversion_at_origin', 'orbit_representatives', 'AtomTable', 'atom_table', 'powder_intensities', 'screen',
-           'Orbit', 'density_orbits', 'candidate_models', 'can_hold', 'holds_formula', 'groups_to_try', 'Refinement',
-           'rietveld', 'Completion', 'bic', 'complete_structure', 'raise_symmetry', 'refined_density', 'difference_map',
-           'model_cif']
+           'Orbit', 'density_orbits', 'candidate_models', 'can_hold', 'holds_formula', 'group_z_values',
+           'groups_to_try', 'Refinement', 'rietveld', 'Completion', 'bic', 'complete_structure', 'raise_symmetry',
+           'refined_density', 'difference_map', 'model_cif']
 
 # %% ../nbs/11_refine.ipynb #7618f47f
 @dataclass
@@ -470,17 +470,28 @@ def holds_formula(group, formula, z_values:list)->bool:
     "Whether the group can hold the formula unit × Z for one of the Z values (`can_hold`)."
     return any(can_hold(group, cell_composition(formula, z)) for z in z_values)
 
-def groups_to_try(ranked:list,     # rows of 10_extract's `rank_space_groups` / `rank_settings`, best first
-                  formula,         # the formula unit
-                  z_values:list,   # candidate Z
-                  n:int=4,         # groups wanted
-                  near:float=0.01, # a group whose violating reflections are all weaker than this fraction of the strongest
-                  more:int=0,      # further groups after the n, in rank order: to descend to when none of the n fits
-                 )->list:          # the rows to try, best first
+def group_z_values(group,                  # a space group (number, symbol or `SpaceGroup`)
+                   volume:float|None,      # cell volume, Å³ (needed when `z_values` is None)
+                   formula,                # the formula unit
+                   z_values:list|None=None,# Z given (the user's); None: from the volume
+                  )->list:                 # Z to try in this group, best first (may be empty)
+    "The Z to try in a group: `z_values` as given, or the likeliest for the group's centring (10_extract's `likely_z`)."
+    if z_values is not None: return list(z_values)
+    if volume is None: raise ValueError("group_z_values: give the cell volume or the Z values")
+    return likely_z(volume, formula, 2, space_group(group).centring)
+
+def groups_to_try(ranked:list,          # rows of 10_extract's `rank_space_groups` / `rank_settings`, best first
+                  formula,              # the formula unit
+                  z_values:list|None,   # candidate Z; None: each group's own, from `volume` and its centring (`group_z_values`)
+                  n:int=4,              # groups wanted
+                  near:float=0.01,      # a group whose violating reflections are all weaker than this fraction of the strongest
+                  more:int=0,           # further groups after the n, in rank order: to descend to when none of the n fits
+                  volume:float|None=None, # cell volume (Å³), when `z_values` is None
+                 )->list:               # the rows to try, best first
     """The best-ranked groups whose absences the pattern contradicts at most once (10_extract's `tolerated`) that can hold
     the formula at one of the Z values; the last place goes to a nearly consistent group (more violations, all below `near`)
     that explains more absences than any of them, if there is one. Then up to `more` of the next tolerated groups."""
-    fits = lambda r: holds_formula(r['number'], formula, z_values)
+    fits = lambda r: holds_formula(r['number'], formula, group_z_values(r['number'], volume, formula, z_values))
     ok = [r for r in ranked if tolerated(r) and fits(r)]
     out = ok[:n]
     most = max((r['absent'] for r in out), default=-1)
@@ -667,7 +678,7 @@ def complete_structure(data:PowderData, ex:Extraction, # the pattern and its dec
                         f"already fits (screened Rwp {best:.4f}, Pawley {ex.fom['rwp']:.4f})"); break
         if max_groups is not None and i == max_groups: say(f"no model of the first {max_groups} groups fits (best screened Rwp {best:.3f}): "
                                                            "trying groups of lower symmetry")
-        zs = z_values if z_values is not None else likely_z(as_lattice(ex.cell).volume, formula, 2, g.centring)
+        zs = group_z_values(g, as_lattice(ex.cell).volume, formula, z_values)
         for z in [z for z in zs if _fitted_supergroup(g, z, fitted) is not None]:
             msgs.append(f"{g.symbol}, Z = {z}: not screened, a subgroup of {_fitted_supergroup(g, z, fitted).symbol}, "
                         "whose models already fit as well as the Pawley decomposition")

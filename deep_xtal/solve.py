@@ -21,7 +21,7 @@ from .train import load_checkpoint, checkpoint_config
 from .metrics import paper_metrics, strict_metrics, atoms_from_density, match_structures, align
 from . import symmetry
 from .extract import powder_data, pawley, lattice_system, rank_settings, permute_axes, formula_units, likely_z, Z_VOLUME_RANGE, z_fits_volume, tolerated
-from .refine import complete_structure, refined_density, difference_map, bic, groups_to_try
+from .refine import complete_structure, refined_density, difference_map, bic, groups_to_try, group_z_values
 from .index import index_report
 
 # %% auto #0
@@ -606,18 +606,21 @@ def _powder_data(sol)->object:
 
 MORE_GROUPS = 8   # groups after the first `max_groups` that completion descends to while none fits (11_refine's `DESCEND_ABOVE`)
 
-def _settings_to_try(sol, ex, space_group, zs:list, max_groups:int)->list:
+def _z_text(z_values:list|None)->str:
+    return f"Z = {', '.join(map(str, z_values))}" if z_values is not None else "any Z that the cell's volume allows"
+
+def _settings_to_try(sol, ex, space_group, z_values:list|None, max_groups:int)->list:
     "The ranked (group, axes) rows to complete: the best consistent ones that hold the formula, or the user's group in its best labelling."
     sol.space_groups = ranked = rank_settings(ex, [space_group.number] if space_group is not None else None)
-    chosen = groups_to_try(ranked, sol.formula.composition, zs, 1 if space_group is not None else max_groups,
-                           more=0 if space_group is not None else MORE_GROUPS)
+    chosen = groups_to_try(ranked, sol.formula.composition, z_values, 1 if space_group is not None else max_groups,
+                           more=0 if space_group is not None else MORE_GROUPS, volume=as_lattice(ex.cell).volume)
     if space_group is not None and not chosen:
         why = ("the absences contradict it in every labelling of the cell's axes" if not any(tolerated(r) for r in ranked) else
-               f"no set of its Wyckoff positions holds {sol.formula.composition.reduced_formula} with Z = {', '.join(map(str, zs))}")
+               f"no set of its Wyckoff positions holds {sol.formula.composition.reduced_formula} with {_z_text(z_values)}")
         sol.warnings.append(f"space group {space_group.symbol}: {why}; trying it as given")
         chosen = [dict(number=space_group.number, axes=ranked[0]['axes'] if ranked else (0, 1, 2))]   # its least violated labelling
     if not chosen: sol.warnings.append(f"no space group of the cell's crystal system agrees with the absences and holds "
-                                       f"{sol.formula.composition.reduced_formula} with Z = {', '.join(map(str, zs))}")
+                                       f"{sol.formula.composition.reduced_formula} with {_z_text(z_values)}")
     return chosen
 
 def complete_solution(sol, space_group=None, z:int|None=None, say=print, max_groups:int=4):
@@ -631,18 +634,20 @@ def complete_solution(sol, space_group=None, z:int|None=None, say=print, max_gro
     system = space_group.crystal_system if space_group is not None else lattice_system(lat)
     sol.extraction = ex = pawley(data, lat, system)
     say(f"decomposed the pattern (Pawley): Rwp {ex.fom['rwp']:.4f}, a b c = {' '.join(f'{v:.5f}' for v in ex.cell[:3])}")
-    zs = cell_formula_units(as_lattice(ex.cell), sol.formula.composition, z)
-    sol.z_candidates = zs
-    chosen = _settings_to_try(sol, ex, space_group, zs, max_groups)
+    vol = as_lattice(ex.cell).volume
+    cell_formula_units(as_lattice(ex.cell), sol.formula.composition, z)       # refuses a cell that no Z fits
+    zv = None if z is None else [int(z)]                                       # else each group's own, by its centring
+    chosen = _settings_to_try(sol, ex, space_group, zv, max_groups)
+    sol.z_candidates = {symmetry.space_group(r['number']).symbol: group_z_values(r['number'], vol, sol.formula.composition, zv) for r in chosen}
     if not chosen: return
-    names = lambda rows: ', '.join(symmetry.space_group(r['number']).symbol for r in rows)
-    say(f"trying space groups {names(chosen[:max_groups])} with Z = {', '.join(map(str, zs))}"
+    names = lambda rows: ', '.join(f"{(g := symmetry.space_group(r['number']).symbol)} (Z = {', '.join(map(str, sol.z_candidates[g]))})" for r in rows)
+    say(f"trying space groups {names(chosen[:max_groups])}"
         + (f" (then {names(chosen[max_groups:])}, while none fits)" if len(chosen) > max_groups else ""))
     comps = []
     for axes in dict.fromkeys(r['axes'] for r in chosen):          # one completion per labelling of the axes, in rank order
         exa = permute_axes(ex, axes)
         if axes != (0, 1, 2): say(f"axes relabelled {''.join('abc'[i] for i in axes)} → abc (the standard setting): a b c = {' '.join(f'{v:.4f}' for v in exa.cell[:3])}")
-        c = complete_structure(data, exa, sol.formula.composition, sol.mean.permute(*axes), [r['number'] for r in chosen if r['axes'] == axes], zs,
+        c = complete_structure(data, exa, sol.formula.composition, sol.mean.permute(*axes), [r['number'] for r in chosen if r['axes'] == axes], zv,
                                max_groups=sum(r['axes'] == axes for r in chosen[:max_groups]), progress=say)
         comps.append((axes, exa, c))
     axes, exa, comp = min(comps, key=lambda t: bic(t[2].best) if t[2].best is not None else float('inf'))
@@ -686,7 +691,7 @@ class Solution:
     reference: Structure|None = None
     extraction: object = None      # 10_extract's Pawley decomposition of the measurement
     space_groups: list|None = None # 10_extract's ranking of the groups by their absences
-    z_candidates: list|None = None # formula units per cell that were tried
+    z_candidates: dict|None = None # {space group: formula units per cell tried in it}
     completion: object = None      # 11_refine's `Completion`: every group, Z and model tried, the finalists
     refinement: object = None      # the best refined structure (`Refinement`)
     warnings: list = field(default_factory=list)
