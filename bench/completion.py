@@ -53,7 +53,7 @@ def one(job:dict)->dict:
     from deep_xtal.metrics import paper_metrics, match_structures
     from deep_xtal.symmetry import space_group, symmetrize, find_origin, to_origin
     from deep_xtal.extract import powder_data, pawley, rank_space_groups, observed_intensities, data_consistent_density, formula_units
-    from deep_xtal.refine import complete_structure, rietveld, model_from_structure, refined_density, _grid_F2, groups_to_try, group_z_values
+    from deep_xtal.refine import complete_structure, rietveld, model_from_structure, refined_density, _grid_F2, groups_to_try, group_z_values, model_shortest_distance
     from deep_xtal.solve import solve, simulated_measurement, cell_formula_units, MORE_GROUPS
     import spglib
     name, s, a = job['name'], job['structure'], job['args']
@@ -67,7 +67,7 @@ def one(job:dict)->dict:
         z_true = int(round(s.composition.num_atoms/comp.num_atoms)); out['z_true'] = z_true
         target = job.get('pattern_of', s)                              # the control: another crystal's atoms in this cell
         meas = simulated_measurement(target, a['anode'], b_iso=0.5, seed=job['seed'])
-        if job.get('only_if_changed') and not _plan_changed(meas, cell, comp, a['anode'], name): return None
+        if job.get('only_if_changed') and job.get('matched_before') and not _plan_changed(meas, cell, comp, a['anode'], name): return None
         sol = solve(meas, comp.formula, a['anode'], cell=cell, n_samples=a['samples'], refine=False, progress=None)
         gt = procrystal_density(batch_structures([s], dtype='float64'), 50)[0]
         out['ssim_network_paper'] = paper_metrics(sol.samples, gt)['ssim']
@@ -97,6 +97,7 @@ def one(job:dict)->dict:
         if c.best is None: out.update(matched=False, error='; '.join(c.messages))
         else:
             r = c.best
+            out['shortest_distance'] = model_shortest_distance(r.model)
             out.update(group_found=r.model.group.number, z_found=r.z, rwp=r.fom['rwp'], gof=r.fom['gof'], n_params=r.fom['n_params'],
                        matched=match_structures(r.structure(), s)[0], electrons=float(sum(x.specie.Z for x in r.structure())),
                        electrons_true=float(sum(x.specie.Z for x in s)))
@@ -170,12 +171,20 @@ def summary(paths:list):
               f"group found = true group for {sum(r.get('group_found') == r.get('space_group') for r in rows)/n:.2f}; "
               f"Z found = true Z for {sum(r.get('z_found') == r.get('z_true') for r in rows)/n:.2f}")
         from deep_xtal.solve import RWP_RATIO_WARN
-        good = [r for r in rows if r.get('rwp') and r.get('pawley_rwp') and r['rwp'] <= RWP_RATIO_WARN*r['pawley_rwp']]
-        print(f"structure verdict 'good' (refined Rwp ≤ {RWP_RATIO_WARN} × Pawley Rwp): {len(good)} of {n}; atoms matched among them "
+        from deep_xtal.refine import MIN_DISTANCE
+        good = [r for r in rows if _good(r)]
+        print(f"structure verdict 'good' (refined Rwp ≤ {RWP_RATIO_WARN} × Pawley Rwp, no atoms closer than {MIN_DISTANCE} Å): {len(good)} of {n}; atoms matched among them "
               f"{sum(bool(r.get('matched')) for r in good)}, among the others {sum(bool(r.get('matched')) for r in rows if r not in good)} of {n - len(good)}")
         if any(r.get('control') for r in rows): control_summary(rows)
         t = [r['time_s'] for r in rows]
         print(f"time per crystal: median {np.median(t):.0f} s, max {max(t):.0f} s; errors: {sum('error' in r for r in rows)}")
+
+
+def _good(r:dict)->bool:
+    "`solve`'s structure verdict: refined Rwp ≤ RWP_RATIO_WARN × the Pawley Rwp and no two atoms closer than MIN_DISTANCE (rows before that check: Rwp only)."
+    from deep_xtal.solve import RWP_RATIO_WARN
+    from deep_xtal.refine import MIN_DISTANCE
+    return bool(r.get('rwp') and r.get('pawley_rwp') and r['rwp'] <= RWP_RATIO_WARN*r['pawley_rwp'] and r.get('shortest_distance', MIN_DISTANCE) >= MIN_DISTANCE)
 
 
 def control_summary(rows:list):
@@ -183,7 +192,7 @@ def control_summary(rows:list):
     import numpy as np
     from deep_xtal.solve import RWP_RATIO_WARN
     q = {r['name']: r['rwp']/r['pawley_rwp'] for r in rows if r.get('rwp') and r.get('pawley_rwp')}
-    acc = [r for r in rows if r['name'] in q and q[r['name']] <= RWP_RATIO_WARN]
+    acc = [r for r in rows if _good(r)]
     m, ma = [r for r in rows if r.get('matched')], [r for r in acc if r.get('matched')]
     print(f"control: matched {len(m)} of {len(rows)} ({len(m)/len(rows):.2f}); matched with a structure verdict of 'good' "
           f"(refined Rwp ≤ {RWP_RATIO_WARN} × the Pawley Rwp, as `solve` judges it) {len(ma)} of {len(rows)} ({len(ma)/len(rows):.2f}); "
@@ -213,19 +222,21 @@ def main(argv=None):
     ap.add_argument('--workers', type=int, default=2)
     ap.add_argument('--out', default=None)
     ap.add_argument('--summary', nargs='*')
-    ap.add_argument('--redo-changed', action='store_true', help="rerun the crystals of the results file whose screened (group, Z) "
-                    "differ from Z by volume alone (P centring); their new rows are appended and count in --summary")
+    ap.add_argument('--redo-changed', action='store_true', help="rerun the crystals of the results file that were not matched, or whose "
+                    "screened (group, Z) differ from Z by volume alone (P centring); their new rows are appended and count in --summary")
     a = ap.parse_args(argv)
     if a.summary: return summary(a.summary)
     out = Path(a.out or f'bench/results/completion_{a.system.lower()}.jsonl'); out.parent.mkdir(parents=True, exist_ok=True)
-    done = {r['name'] for r in _rows(out)} if out.exists() else set()
-    if a.redo_changed: done = set()
+    done = {r['name']: r for r in _rows(out)} if out.exists() else {}
+    matched_before = {n for n, r in done.items() if r.get('matched')}
+    if a.redo_changed: done = {}
     cells = crystals(a.system, a.n, a.max_atoms)
     args = dict(anode=a.anode, samples=a.samples, groups=a.groups, z=a.z, ablation=a.ablation)
     jobs = []
     for i, (name, s) in enumerate(cells):
         if name in done: continue
-        job = dict(name=name, structure=s, args=args, seed=i, control=a.control, only_if_changed=a.redo_changed)
+        job = dict(name=name, structure=s, args=args, seed=i, control=a.control, only_if_changed=a.redo_changed,
+                   matched_before=name in matched_before)
         if a.control:                       # the next crystal of another space group (so of another structure type)
             other = next((c for k in range(1, len(cells)) for c in [cells[(i + k) % len(cells)][1]] if _group(c) != _group(s)), cells[(i + 1) % len(cells)][1])
             from pymatgen.core import Structure

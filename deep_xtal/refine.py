@@ -20,12 +20,13 @@ from .extract import (PowderData, Extraction, profile_matrix, inverse_d2, chebys
                                observed_intensities, data_consistent_density, likely_z, tolerated)
 
 # %% auto #0
-__all__ = ['FITS_PAWLEY', 'REFINE_WITHIN', 'DESCEND_ABOVE', 'Site', 'Model', 'model_structure', 'model_from_structure',
-           'ModelBatch', 'model_batch', 'form_factor_table_at', 'batch_intensities', 'PatternSystem', 'pattern_system',
-           'inversion_at_origin', 'orbit_representatives', 'AtomTable', 'atom_table', 'powder_intensities', 'screen',
-           'Orbit', 'density_orbits', 'candidate_models', 'can_hold', 'holds_formula', 'group_z_values',
-           'groups_to_try', 'Refinement', 'rietveld', 'Completion', 'bic', 'complete_structure', 'raise_symmetry',
-           'refined_density', 'difference_map', 'model_cif']
+__all__ = ['MIN_DISTANCE', 'FITS_PAWLEY', 'REFINE_WITHIN', 'DESCEND_ABOVE', 'Site', 'Model', 'model_structure',
+           'model_from_structure', 'ModelBatch', 'model_batch', 'form_factor_table_at', 'batch_intensities',
+           'PatternSystem', 'pattern_system', 'inversion_at_origin', 'orbit_representatives', 'AtomTable', 'atom_table',
+           'powder_intensities', 'screen', 'Orbit', 'density_orbits', 'shortest_distance', 'model_shortest_distance',
+           'candidate_models', 'can_hold', 'holds_formula', 'group_z_values', 'groups_to_try', 'Refinement', 'rietveld',
+           'Completion', 'bic', 'complete_structure', 'raise_symmetry', 'refined_density', 'difference_map',
+           'model_cif']
 
 # %% ../nbs/11_refine.ipynb #7618f47f
 @dataclass
@@ -408,6 +409,24 @@ def _subspace_maxima(rho:np.ndarray, w:WyckoffPosition, n:int, top:int=3)->list:
     return [U[np.ravel_multi_index(tuple(i), vals.shape)] for i in idx]
 
 # %% ../nbs/11_refine.ipynb #30a51163
+MIN_DISTANCE = 0.8   # Å: no two atoms of a candidate or refined structure closer (shorter than any bond but H–H)
+
+def shortest_distance(frac:np.ndarray, # (N, 3) fractional coordinates of every atom of the cell
+                      lattice,         # the cell (a `Lattice` or a b c α β γ)
+                     )->float:         # Å; inf for one atom
+    "The shortest distance between two atoms of a periodic cell (nearest images over the 27 neighbouring cells)."
+    L = as_lattice(lattice).matrix
+    d = frac[:, None] - frac[None]
+    d = d - np.round(d)
+    shifts = np.array(list(itertools.product((-1, 0, 1), repeat=3)))
+    r = np.linalg.norm((d[:, :, None] + shifts) @ L, axis=-1).min(-1)
+    np.fill_diagonal(r, np.inf)
+    return float(r.min()) if len(frac) > 1 else float('inf')
+
+def model_shortest_distance(model:Model)->float:
+    "`shortest_distance` between the atoms of a model (every site's orbit), Å."
+    return shortest_distance(np.concatenate([s.positions() for s in model.sites]), list(model.cell))
+
 def _orbit_distances(orbits:list, lattice)->np.ndarray:
     "(O, O) shortest distance between the atoms of two orbits, Å (0 on the diagonal)."
     L = as_lattice(lattice).matrix
@@ -422,7 +441,7 @@ def candidate_models(orbits:list,           # from `density_orbits`, highest fir
                      counts:dict,           # atoms per cell of each element (`extract.cell_composition`)
                      group, cell,           # the group and the cell (a b c α β γ)
                      max_models:int=512,    # models kept, best score first
-                     min_distance:float=0.8,# no two orbits closer than this, Å
+                     min_distance:float=MIN_DISTANCE,# no two orbits closer than this, Å
                      budget:int=200000,     # search steps
                     )->list:                # [(score, Model)]
     "Place the formula on the orbits a density suggests, in every way that fits; the best ways as models."
@@ -620,7 +639,9 @@ def _screen_group_z(data, ex, g, z, counts, density, obs, ps, max_models, max_ca
     r = screen(mb, ps, screen_steps)
     pool = [(float(r[c]), Model(g, ex.cell, [Site(s.element, s.wyckoff, mb.u[c, i].numpy().copy()) for i, s in enumerate(m.sites)],
                                 dict(zip(mb.elements, mb.b_iso[c].tolist()))), z) for c, (sc, m) in enumerate(cands)]
-    return pool, dc, dict(group=g.symbol, number=g.number, z=z, models=len(cands), best_screen_rwp=float(r.min()))
+    pool = [p for p in pool if model_shortest_distance(p[1]) >= MIN_DISTANCE]   # atoms that moved onto each other
+    if not pool: return None, None, f"{g.symbol}, Z = {z}: every screened model put two atoms closer than {MIN_DISTANCE} Å"
+    return pool, dc, dict(group=g.symbol, number=g.number, z=z, models=len(cands), best_screen_rwp=min(p[0] for p in pool))
 
 def _distinct_best(pool:list, n:int)->list:
     "The n best (Rwp, Model, z) of the pool that are distinct structures (StructureMatcher), equal fits more symmetric first."
@@ -635,11 +656,12 @@ def _distinct_best(pool:list, n:int)->list:
     return [f[:3] for f in out]
 
 def _rank_refined(refined:list)->list:
-    "Refinements by BIC; indistinguishable ones (ΔBIC < 2) in the more symmetric group first."
-    refined = sorted(refined, key=bic)
-    if not refined: return refined
+    "Refinements by BIC; indistinguishable ones (ΔBIC < 2) in the more symmetric group first; any with atoms closer than `MIN_DISTANCE` last."
+    clash = [r for r in refined if model_shortest_distance(r.model) < MIN_DISTANCE]
+    refined = sorted([r for r in refined if r not in clash], key=bic)
+    if not refined: return clash
     close = [r for r in refined if bic(r) - bic(refined[0]) < 2]
-    return sorted(close, key=lambda r: (-len(r.model.group), r.fom['n_params'], bic(r))) + [r for r in refined if r not in close]
+    return sorted(close, key=lambda r: (-len(r.model.group), r.fom['n_params'], bic(r))) + [r for r in refined if r not in close] + clash
 
 # %% ../nbs/11_refine.ipynb #3110c9d3
 FITS_PAWLEY = 1.05   # screened Rwp ≤ this × the Pawley Rwp: the group's models fit the data as well as the free decomposition

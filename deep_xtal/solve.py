@@ -21,7 +21,7 @@ from .train import load_checkpoint, checkpoint_config
 from .metrics import paper_metrics, strict_metrics, atoms_from_density, match_structures, align
 from . import symmetry
 from .extract import powder_data, pawley, lattice_system, rank_settings, permute_axes, formula_units, likely_z, Z_VOLUME_RANGE, z_fits_volume, tolerated
-from .refine import complete_structure, refined_density, difference_map, bic, groups_to_try, group_z_values
+from .refine import complete_structure, refined_density, difference_map, bic, groups_to_try, group_z_values, model_shortest_distance, MIN_DISTANCE
 from .index import index_report
 
 # %% auto #0
@@ -881,6 +881,11 @@ def _structure_checks(sol, L:dict)->list:
                           f"unphysical displacement parameters ({', '.join(f'B({e}) = {b:.2f}' for e, b in bad.items())} Å²: negative beyond 3 esd "
                           "or at the refinement's bound): suspect absorption or surface roughness, preferred orientation, or a wrong atom on that site",
                           'structure'))
+    if r is not None:
+        d = model_shortest_distance(r.model)
+        out.append(_check('distances', 'shortest interatomic distance, Å', d, f"≥ {MIN_DISTANCE}", d >= MIN_DISTANCE,
+                          f"two atoms of the refined structure are {d:.2f} Å apart, closer than any bond: the model has too many atoms "
+                          "(Z or the formula is wrong) or a misplaced one; treat the structure as a guess", 'structure'))
     elif sol.completion is not None:
         out.append(_check('refinement', 'a refined structure', None, 'found', False,
                           "no structure could be completed and refined; only the network's density is given", 'structure'))
