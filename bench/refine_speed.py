@@ -6,7 +6,7 @@ Three patterns: the NIST LaB6 lab measurement (8,378 points, 7 atoms per cell) a
 Pnma), both from ../shared/data/exp_pxrd with their published structures, and a simulated 20-atom crystal (the first
 20-atom val crystal of mp_cubic_trigonal, 6,000 points, Cu Kα; the cubic val crystals have at most 16). For each:
 
-- **candidate steps per second**: `screen`'s unit of work (its float32 kernel on orbits reduced by centring and inversion;
+- **candidate steps per second**: `screen`'s unit of work (its float32 kernel on orbits reduced by centring and inversion, and its anti-bump restraint;
   the float64 `batch_intensities` of every atom beside it, C = 256) — the value and the gradient of Rwp (against the measured profile,
   fixed reflection list, cell and profile from a Pawley fit) for every model of a batch — timed over batches of C models
   (the published structure with its free coordinates jittered), C = 64, 256, 1024;
@@ -47,9 +47,12 @@ def patterns():
 
 def steps_per_second(ps, model, C:int, fast:bool=True, repeats:int=3)->float:
     """Candidate steps (Rwp value + gradient of every model) per second for a batch of C jittered copies of `model`:
-    with `screen`'s float32 reduced-orbit kernel (`powder_intensities`, fast=True) or the float64 `batch_intensities`."""
+    with `screen`'s float32 reduced-orbit kernel (`powder_intensities`, fast=True) and its anti-bump restraint (`bump_penalty`
+    on the pairs `near_pairs` lists every BUMP_EVERY steps, that listing's time shared among them), or the float64
+    `batch_intensities` alone."""
     import torch, numpy as np
     from deep_xtal.refine import model_batch, batch_intensities, powder_intensities, atom_table, form_factor_table_at, Site, Model
+    from deep_xtal.refine import bump_penalty, near_pairs, _real_atoms, BUMP_DISTANCE, BUMP_EVERY
     g = np.random.default_rng(0)
     models = [Model(model.group, model.cell, [Site(s.element, s.wyckoff, s.u + 0.01*g.standard_normal(3)) for s in model.sites], {})
               for _ in range(C)]
@@ -57,13 +60,17 @@ def steps_per_second(ps, model, C:int, fast:bool=True, repeats:int=3)->float:
     fz = form_factor_table_at(mb.elements, ps.s2)
     at = atom_table(mb)
     u, b = mb.u.clone().requires_grad_(), mb.b_iso.clone().requires_grad_()
+    atoms, reach = _real_atoms(mb), BUMP_DISTANCE + 2*BUMP_EVERY*0.004*max(model.cell[:3])   # as `screen` does (lr_u = 0.004)
     best = float('inf')
     for _ in range(repeats):
         t = time.perf_counter()
+        if fast: pairs = near_pairs(mb, u, atoms, reach)
+        t_pairs = time.perf_counter() - t
         I = powder_intensities(at, ps.hkl, ps.mult, ps.s2, fz, u, b) if fast else batch_intensities(mb, ps.hkl, ps.mult, ps.s2, fz, u, b)[0]
         r = ps.rwp(I)
-        (r*r).sum().backward()
-        best = min(best, time.perf_counter() - t)
+        o = r*r + (bump_penalty(mb, u, atoms, pairs=pairs) if fast else 0)
+        o.sum().backward()
+        best = min(best, time.perf_counter() - t - t_pairs*(1 - 1/BUMP_EVERY))
     return C/best
 
 

@@ -20,13 +20,13 @@ from .extract import (PowderData, Extraction, profile_matrix, inverse_d2, chebys
                                observed_intensities, data_consistent_density, likely_z, tolerated)
 
 # %% auto #0
-__all__ = ['MIN_DISTANCE', 'FITS_PAWLEY', 'REFINE_WITHIN', 'DESCEND_ABOVE', 'Site', 'Model', 'model_structure',
-           'model_from_structure', 'ModelBatch', 'model_batch', 'form_factor_table_at', 'batch_intensities',
-           'PatternSystem', 'pattern_system', 'inversion_at_origin', 'orbit_representatives', 'AtomTable', 'atom_table',
-           'powder_intensities', 'screen', 'Orbit', 'density_orbits', 'shortest_distance', 'model_shortest_distance',
-           'candidate_models', 'can_hold', 'holds_formula', 'group_z_values', 'groups_to_try', 'Refinement', 'rietveld',
-           'Completion', 'bic', 'complete_structure', 'raise_symmetry', 'refined_density', 'difference_map',
-           'model_cif']
+__all__ = ['MIN_DISTANCE', 'BUMP_DISTANCE', 'BUMP_EVERY', 'FITS_PAWLEY', 'REFINE_WITHIN', 'DESCEND_ABOVE', 'Site', 'Model',
+           'model_structure', 'model_from_structure', 'ModelBatch', 'model_batch', 'form_factor_table_at',
+           'batch_intensities', 'PatternSystem', 'pattern_system', 'inversion_at_origin', 'orbit_representatives',
+           'AtomTable', 'atom_table', 'powder_intensities', 'shortest_distance', 'model_shortest_distance',
+           'near_pairs', 'bump_penalty', 'screen', 'Orbit', 'density_orbits', 'candidate_models', 'can_hold',
+           'holds_formula', 'group_z_values', 'groups_to_try', 'Refinement', 'rietveld', 'Completion', 'bic',
+           'complete_structure', 'raise_symmetry', 'refined_density', 'difference_map', 'model_cif']
 
 # %% ../nbs/11_refine.ipynb #7618f47f
 @dataclass
@@ -291,6 +291,72 @@ def powder_intensities(at:AtomTable,       # the reduced atoms (`atom_table`)
     return _PowderF2.apply(u, b_iso, at, hkl.float(), mult, s2.float(), fz.float())
 
 # %% ../nbs/11_refine.ipynb #b5ecc271
+MIN_DISTANCE = 0.8   # Å: no two atoms of a candidate or refined structure closer (shorter than any bond but H–H)
+BUMP_DISTANCE = 1.0  # Å: `screen` restrains pairs closer than this, so that its models end clear of MIN_DISTANCE
+BUMP_EVERY = 5       # `screen` lists the pairs that may come within BUMP_DISTANCE in the next BUMP_EVERY steps
+
+def shortest_distance(frac:np.ndarray, # (N, 3) fractional coordinates of every atom of the cell
+                      lattice,         # the cell (a `Lattice` or a b c α β γ)
+                     )->float:         # Å; inf for one atom
+    "The shortest distance between two atoms of a periodic cell (nearest images over the 27 neighbouring cells)."
+    L = as_lattice(lattice).matrix
+    d = frac[:, None] - frac[None]
+    d = d - np.round(d)
+    shifts = np.array(list(itertools.product((-1, 0, 1), repeat=3)))
+    r = np.linalg.norm((d[:, :, None] + shifts) @ L, axis=-1).min(-1)
+    np.fill_diagonal(r, np.inf)
+    return float(r.min()) if len(frac) > 1 else float('inf')
+
+def model_shortest_distance(model:Model)->float:
+    "`shortest_distance` between the atoms of a model (every site's orbit), Å."
+    return shortest_distance(np.concatenate([s.positions() for s in model.sites]), list(model.cell))
+
+def _real_atoms(mb:ModelBatch)->tuple:
+    "(index (C, N) into the S·M copies of each model's real atoms, padded with its first; valid (C, N))."
+    flat = mb.mask.reshape(len(mb), -1)
+    n = int(flat.sum(1).max())
+    order = torch.argsort((~flat).to(torch.int8), dim=1, stable=True)[:, :n]
+    valid = torch.gather(flat, 1, order)
+    return order, valid
+
+def _atom_positions(mb:ModelBatch, u:torch.Tensor, atoms:tuple)->torch.Tensor:
+    "(C, N, 3) fractional positions of each model's real atoms (`_real_atoms`)."
+    C, S, M = mb.mask.shape
+    x = (torch.einsum('csmij,csj->csmi', mb.R.to(u.dtype), u) + mb.t.to(u.dtype)).reshape(C, S*M, 3)
+    return torch.gather(x, 1, atoms[0][..., None].expand(-1, -1, 3))
+
+def _pair_distances(x:torch.Tensor, L:torch.Tensor, c, a, b)->torch.Tensor:
+    "Distances (Å, nearest image by rounding) of the pairs (c, a, b) of atoms of positions x (C, N, 3)."
+    d = x[c, a] - x[c, b]
+    return ((d - torch.round(d.detach())) @ L).pow(2).sum(-1).add(1e-12).sqrt()
+
+def near_pairs(mb:ModelBatch, u:torch.Tensor, atoms:tuple, reach:float)->tuple:
+    "(c, a, b) index tensors of the atom pairs (a < b) of each model closer than `reach` Å."
+    with torch.no_grad():
+        valid, N = atoms[1], atoms[0].shape[1]
+        a, b = torch.triu_indices(N, N, 1)
+        x, L = _atom_positions(mb, u, atoms), _metric_matrix(mb, u.dtype)
+        d = x[:, a] - x[:, b]
+        r = ((d - torch.round(d)) @ L).pow(2).sum(-1).sqrt()
+        c, k = torch.nonzero((r < reach) & valid[:, a] & valid[:, b], as_tuple=True)
+        return c, a[k], b[k]
+
+def _metric_matrix(mb:ModelBatch, dtype)->torch.Tensor:
+    return torch.as_tensor(np.array(as_lattice(list(mb.models[0].cell)).matrix), dtype=dtype)
+
+def bump_penalty(mb:ModelBatch,           # the models (their orbit maps and cell)
+                 u:torch.Tensor,          # (C, S, 3) free coordinates
+                 atoms:tuple|None=None,   # `_real_atoms(mb)`, if already computed
+                 d0:float=BUMP_DISTANCE,  # Å
+                 pairs:tuple|None=None,   # `near_pairs` to restrain (default: every pair closer than d0)
+                )->torch.Tensor:          # (C,) Σ over pairs closer than d0 of (1 − d/d0)²
+    "The anti-bump restraint of each model: zero when no two atoms are closer than d0 (nearest image by rounding)."
+    atoms = atoms if atoms is not None else _real_atoms(mb)
+    c, a, b = pairs if pairs is not None else near_pairs(mb, u, atoms, d0)
+    r = _pair_distances(_atom_positions(mb, u, atoms), _metric_matrix(mb, u.dtype), c, a, b)
+    return torch.zeros(len(mb), dtype=u.dtype).index_add(0, c, torch.relu(1 - r/d0).pow(2))
+
+# %% ../nbs/11_refine.ipynb #544cbb41
 def screen(mb:ModelBatch,          # candidate models of one group
            ps:PatternSystem,       # the pattern, for that group's reflections
            steps:int=200,          # Adam steps
@@ -298,7 +364,7 @@ def screen(mb:ModelBatch,          # candidate models of one group
            lr_b:float=0.05,        # step size of the B's, Å²
            chunk:int=256,          # models per chunk (memory ∝ chunk × reduced atoms × reflections)
           )->torch.Tensor:         # (C,) the best Rwp of every model; mb.u and mb.b_iso are updated to the best states
-    "Refine the free coordinates and B's of many models together; return their Rwp."
+    "Refine the free coordinates and B's of many models together (Rwp² plus `bump_penalty`); return their Rwp."
     fz = form_factor_table_at(mb.elements, ps.s2)
     out = torch.empty(len(mb), dtype=torch.float64)
     for c0 in range(0, len(mb), chunk):
@@ -307,11 +373,18 @@ def screen(mb:ModelBatch,          # candidate models of one group
         u, b = mb.u[sub].clone().requires_grad_(), mb.b_iso[sub].clone().requires_grad_()
         opt = torch.optim.Adam([dict(params=[u], lr=lr_u), dict(params=[b], lr=lr_b)])
         best, bu, bb = torch.full((u.shape[0],), float('inf'), dtype=torch.float64), u.detach().clone(), b.detach().clone()
-        for _ in range(steps + 1):
+        msub = replace(mb, models=mb.models[sub], R=mb.R[sub], t=mb.t[sub], mask=mb.mask[sub])
+        atoms = _real_atoms(msub)
+        reach = BUMP_DISTANCE + 2*BUMP_EVERY*lr_u*max(mb.models[0].cell[:3])      # an Adam step moves u by about lr_u
+        best_o = torch.full_like(best, float('inf'))
+        for i in range(steps + 1):
+            if i % BUMP_EVERY == 0: pairs = near_pairs(msub, u, atoms, reach)  # the pairs that may come close
             r = ps.rwp(powder_intensities(at, ps.hkl, ps.mult, ps.s2, fz, u, b))
-            better = r.detach() < best
-            best, bu[better], bb[better] = torch.where(better, r.detach(), best), u.detach()[better], b.detach()[better]
-            opt.zero_grad(); (r*r).sum().backward(); opt.step()
+            o = r*r + bump_penalty(msub, u, atoms, pairs=pairs)         # Rwp² and the anti-bump restraint
+            better = o.detach() < best_o
+            best_o, best, bu[better], bb[better] = (torch.where(better, o.detach(), best_o), torch.where(better, r.detach(), best),
+                                                    u.detach()[better], b.detach()[better])
+            opt.zero_grad(); o.sum().backward(); opt.step()
             with torch.no_grad(): b.clamp_(0., 8.)
         mb.u[sub], mb.b_iso[sub], out[sub] = bu, bb, best
     return out
@@ -409,24 +482,6 @@ def _subspace_maxima(rho:np.ndarray, w:WyckoffPosition, n:int, top:int=3)->list:
     return [U[np.ravel_multi_index(tuple(i), vals.shape)] for i in idx]
 
 # %% ../nbs/11_refine.ipynb #30a51163
-MIN_DISTANCE = 0.8   # Å: no two atoms of a candidate or refined structure closer (shorter than any bond but H–H)
-
-def shortest_distance(frac:np.ndarray, # (N, 3) fractional coordinates of every atom of the cell
-                      lattice,         # the cell (a `Lattice` or a b c α β γ)
-                     )->float:         # Å; inf for one atom
-    "The shortest distance between two atoms of a periodic cell (nearest images over the 27 neighbouring cells)."
-    L = as_lattice(lattice).matrix
-    d = frac[:, None] - frac[None]
-    d = d - np.round(d)
-    shifts = np.array(list(itertools.product((-1, 0, 1), repeat=3)))
-    r = np.linalg.norm((d[:, :, None] + shifts) @ L, axis=-1).min(-1)
-    np.fill_diagonal(r, np.inf)
-    return float(r.min()) if len(frac) > 1 else float('inf')
-
-def model_shortest_distance(model:Model)->float:
-    "`shortest_distance` between the atoms of a model (every site's orbit), Å."
-    return shortest_distance(np.concatenate([s.positions() for s in model.sites]), list(model.cell))
-
 def _orbit_distances(orbits:list, lattice)->np.ndarray:
     "(O, O) shortest distance between the atoms of two orbits, Å (0 on the diagonal)."
     L = as_lattice(lattice).matrix
