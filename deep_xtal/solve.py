@@ -623,6 +623,12 @@ def _settings_to_try(sol, ex, space_group, z_values:list|None, max_groups:int)->
                                        f"{sol.formula.composition.reduced_formula} with {_z_text(z_values)}")
     return chosen
 
+def _completion_rank(t:tuple)->tuple:
+    "Sort key of one labelling's (axes, extraction, completion): a structure before none, one without atoms closer than MIN_DISTANCE first, then BIC."
+    best = t[2].best
+    if best is None: return (2, float('inf'))
+    return (int(model_shortest_distance(best.model) < MIN_DISTANCE), bic(best))
+
 def complete_solution(sol, space_group=None, z:int|None=None, say=print, max_groups:int=4):
     "Fill `sol` with the decomposition, the groups and Z tried, and the best refined structure (in place)."
     if sol.pattern.axis != 'two_theta' or sol.prepared.wavelength is None:
@@ -650,7 +656,7 @@ def complete_solution(sol, space_group=None, z:int|None=None, say=print, max_gro
         c = complete_structure(data, exa, sol.formula.composition, sol.mean.permute(*axes), [r['number'] for r in chosen if r['axes'] == axes], zv,
                                max_groups=sum(r['axes'] == axes for r in chosen[:max_groups]), progress=say)
         comps.append((axes, exa, c))
-    axes, exa, comp = min(comps, key=lambda t: bic(t[2].best) if t[2].best is not None else float('inf'))
+    axes, exa, comp = min(comps, key=_completion_rank)
     comp = replace(comp, tried=[t for *_, c in comps for t in c.tried], messages=[m for *_, c in comps for m in c.messages])  # every labelling's
     sol.completion, sol.extraction, sol.settings['axes'] = comp, exa, list(axes)
     sol.warnings += comp.messages if comp.best is None else []
