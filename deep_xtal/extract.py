@@ -223,6 +223,7 @@ def fit_profile(data:PowderData,       # the measured pattern
                 x0, lower, upper,      # start and bounds of θ (sequences)
                 n_background:int=12,   # Chebyshev background terms
                 max_nfev:int=100,      # residual evaluations allowed
+                restraints=None,       # θ (numpy) -> (r,) extra weighted residual rows (e.g. 11_refine's anti-bump), or None
                )->tuple:               # (θ, y_calc, β (background then columns), (AᵀWA)⁻¹, scipy's result)
     "Weighted least squares of a profile model with its linear parameters (background, intensities or scale) projected out."
     from scipy.optimize import least_squares
@@ -237,18 +238,20 @@ def fit_profile(data:PowderData,       # the measured pattern
                 A = torch.cat([B, C], 1)
                 cache.clear(); cache[key] = (A, C) + _linear_fit(data, A)
         return cache[key]
-    def resid(x): return (sw*(y - solve(x)[2])).numpy()
+    rows = (lambda x: np.asarray(restraints(np.asarray(x, dtype=np.float64)), dtype=np.float64)) if restraints else (lambda x: np.empty(0))
+    def resid(x): return np.concatenate([(sw*(y - solve(x)[2])).numpy(), rows(x)])
     def jac(x):                                                      # Kaufman's variable-projection Jacobian
         A, C, yc, beta, Minv = solve(x)
         bc = beta[n_background:]
-        base = C @ bc
-        J = np.empty((len(y), len(x)))
+        base, r0 = C @ bc, rows(x)
+        J = np.empty((len(y) + len(r0), len(x)))
         for k in range(len(x)):
             h = 1e-6*(abs(x[k]) + 1e-3)
             xk = np.array(x, dtype=np.float64); xk[k] += h
             with torch.no_grad(): dv = (columns(torch.as_tensor(xk)) @ bc - base)/h
             dv = dv - A @ (Minv @ (A.T @ (w*dv)))                   # the part the linear parameters cannot absorb
-            J[:, k] = (-sw*dv).numpy()
+            J[:len(y), k] = (-sw*dv).numpy()
+            J[len(y):, k] = (rows(xk) - r0)/h
         return J
     x0 = np.clip(np.asarray(x0, dtype=np.float64), np.asarray(lower) + 1e-12, np.asarray(upper) - 1e-12)
     from threadpoolctl import threadpool_limits

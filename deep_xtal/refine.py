@@ -602,6 +602,25 @@ def _site_names(model:Model)->list:
 
 
 # %% ../nbs/11_refine.ipynb #0f9e937c
+def _bump_rows(data:PowderData,     # the pattern (its weights set the restraint's scale)
+               mb:ModelBatch,       # one model
+               cell_u,              # θ -> (cell (6,), u (1, S, 3)) of the refinement
+               max_shift:float,     # the bounds of the coordinates, fractional
+              ):                    # θ -> (P,) restraint rows, or None if no pair can come within BUMP_DISTANCE
+    "The anti-bump restraint of one model as least-squares rows of `fit_profile`."
+    atoms = _real_atoms(mb)
+    reach = BUMP_DISTANCE + 2*max_shift*sum(mb.models[0].cell[:3])
+    _, a, b = near_pairs(mb, mb.u, atoms, reach)
+    if not len(a): return None
+    c, scale = torch.zeros_like(a), float((data.weights*data.counts**2).sum().sqrt())
+    def rows(x):
+        cell, u = cell_u(x)
+        L = torch.as_tensor(np.array(as_lattice(cell.tolist()).matrix), dtype=u.dtype)
+        r = _pair_distances(_atom_positions(mb, u, atoms), L, c, a, b)
+        return (scale*torch.relu(1 - r/BUMP_DISTANCE)).numpy()
+    return rows
+
+# %% ../nbs/11_refine.ipynb #ca3ed113
 def rietveld(data:PowderData,          # the measured pattern
              model:Model,              # the start: group, cell, sites, B's
              profile:dict,             # start of the profile parameters (e.g. the Pawley fit's)
@@ -609,6 +628,7 @@ def rietveld(data:PowderData,          # the measured pattern
              refine_profile:bool=True, # refine zero shift, widths and asymmetry with the structure
              max_shift:float=0.15,     # largest change of a free coordinate, fractional
              max_nfev:int=60,
+             restrain:bool=True,       # keep atoms apart (`_bump_rows`)
             )->Refinement:
     "Rietveld refinement of one model: scale, background, profile, lattice, free coordinates and B's."
     g, system = model.group, model.group.crystal_system
@@ -643,7 +663,8 @@ def rietveld(data:PowderData,          # the measured pattern
     def columns(x):
         prof, d, I, _ = intensities(x)
         return (profile_matrix(data.two_theta, d, data.source, prof) @ I)[:, None]
-    x, yc, beta, Minv, res = fit_profile(data, columns, x0, lo, hi, n_background, max_nfev)
+    x, yc, beta, Minv, res = fit_profile(data, columns, x0, lo, hi, n_background, max_nfev,
+                                         restraints=_bump_rows(data, mb, lambda x: unpack(torch.as_tensor(x))[1:3], max_shift) if restrain else None)
     prof, d, I, F = intensities(x)
     _, cell, u, b = unpack(x)
     sites = [Site(s.element, s.wyckoff, u[0, i].numpy() % 1.0) for i, s in enumerate(model.sites)]
