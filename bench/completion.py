@@ -19,7 +19,9 @@ instead of the network's; `--control` gives each crystal another crystal's patte
 another structure type, in this crystal's cell, so that it indexes) and records whether the pipeline still "finds" this
 crystal, and at what Rwp.
 
-Results are appended to a jsonl file as they come (re-running resumes); `--summary` prints the tables for BENCHMARKS.md.
+Results are appended to a jsonl file as they come (re-running resumes); `--summary` prints the tables for BENCHMARKS.md;
+`--redo-unmatched` reruns the crystals not matched (after a change to refinement), `--redo-changed` also those whose
+screened (group, Z) the per-centring Z changed.
 Runs `--workers` processes of one thread each.
 """
 import argparse, json, math, os, sys, time, traceback
@@ -224,12 +226,15 @@ def main(argv=None):
     ap.add_argument('--summary', nargs='*')
     ap.add_argument('--redo-changed', action='store_true', help="rerun the crystals of the results file that were not matched, or whose "
                     "screened (group, Z) differ from Z by volume alone (P centring); their new rows are appended and count in --summary")
+    ap.add_argument('--redo-unmatched', action='store_true', help="rerun the crystals of the results file that were not matched "
+                    "(after a change to refinement); their new rows are appended and count in --summary")
     a = ap.parse_args(argv)
     if a.summary: return summary(a.summary)
     out = Path(a.out or f'bench/results/completion_{a.system.lower()}.jsonl'); out.parent.mkdir(parents=True, exist_ok=True)
     done = {r['name']: r for r in _rows(out)} if out.exists() else {}
     matched_before = {n for n, r in done.items() if r.get('matched')}
     if a.redo_changed: done = {}
+    if a.redo_unmatched: done = {n: r for n, r in done.items() if r.get('matched')}
     cells = crystals(a.system, a.n, a.max_atoms)
     args = dict(anode=a.anode, samples=a.samples, groups=a.groups, z=a.z, ablation=a.ablation)
     jobs = []
