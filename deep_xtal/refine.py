@@ -8,13 +8,13 @@ import itertools, math
 from dataclasses import dataclass, field, replace
 import numpy as np
 import torch
-from pymatgen.core import Structure, Lattice, Composition
+from pymatgen.core import Structure, Lattice, Composition, Element
 from .core import *
 from .structures import as_lattice, batch_structures
 from .pxrd import form_factor_table, lorentz_polarization
 from .cmed import DEFAULT_B_ISO, procrystal_density
 from .symmetry import (space_group, standard_setting, wyckoff_positions, locate_wyckoff, unique_reflections, laue_rotations,
-                                cell_from_free, free_from_cell, lattice_parameters, WyckoffPosition, is_subgroup)
+                                cell_from_free, free_from_cell, lattice_parameters, WyckoffPosition, is_subgroup, polar_axes)
 from .extract import (PowderData, Extraction, profile_matrix, inverse_d2, chebyshev_basis, fit_profile,
                                parameter_esds, figures_of_merit, solve_linear, PROFILE_PARAMS, PROFILE_BOUNDS, cell_composition,
                                observed_intensities, data_consistent_density, likely_z, tolerated)
@@ -25,8 +25,9 @@ __all__ = ['MIN_DISTANCE', 'BUMP_DISTANCE', 'BUMP_EVERY', 'FITS_PAWLEY', 'REFINE
            'batch_intensities', 'PatternSystem', 'pattern_system', 'inversion_at_origin', 'orbit_representatives',
            'AtomTable', 'atom_table', 'powder_intensities', 'shortest_distance', 'model_shortest_distance',
            'near_pairs', 'bump_penalty', 'screen', 'Orbit', 'density_orbits', 'candidate_models', 'can_hold',
-           'holds_formula', 'group_z_values', 'groups_to_try', 'Refinement', 'rietveld', 'Completion', 'bic',
-           'complete_structure', 'raise_symmetry', 'refined_density', 'difference_map', 'model_cif']
+           'holds_formula', 'group_z_values', 'groups_to_try', 'Refinement', 'refined_coordinates', 'rietveld',
+           'Completion', 'bic', 'complete_structure', 'raise_symmetry', 'refined_density', 'difference_map',
+           'model_cif']
 
 # %% ../nbs/11_refine.ipynb #7618f47f
 @dataclass
@@ -596,10 +597,20 @@ class Refinement:
 
 
 # %% ../nbs/11_refine.ipynb #ba561589
-def _site_names(model:Model)->list:
-    return [f"{s.element}{i + 1}.{'xyz'[j]}" for i, s in enumerate(model.sites) for j in s.free]
+def refined_coordinates(model:Model)->list:
+    "(site, component) of the coordinates `rietveld` refines: every free one but those that fix a polar group's origin."
+    idx = [(i, j) for i, s in enumerate(model.sites) for j in s.free]
+    axes = polar_axes(model.group)
+    held, span = [], np.zeros((0, len(axes)))
+    by_weight = sorted(idx, key=lambda ij: -Element(model.sites[ij[0]].element).Z)
+    for i, j in by_weight:                                   # heaviest first: the one whose move shifts along a new polar axis
+        if len(held) == len(axes): break
+        v = axes @ model.sites[i].wyckoff.rotations[0][:, j]     # the part of this coordinate's move along the polar axes
+        if np.linalg.matrix_rank(np.vstack([span, v]), tol=1e-6) > len(held): held.append((i, j)); span = np.vstack([span, v])
+    return [ij for ij in idx if ij not in held]
 
-
+def _site_names(model:Model, idx:list|None=None)->list:
+    return [f"{model.sites[i].element}{i + 1}.{'xyz'[j]}" for i, j in (refined_coordinates(model) if idx is None else idx)]
 
 # %% ../nbs/11_refine.ipynb #0f9e937c
 def _bump_rows(data:PowderData,     # the pattern (its weights set the restraint's scale)
@@ -638,10 +649,10 @@ def rietveld(data:PowderData,          # the measured pattern
     mb = model_batch([model])
     prof_names = [k for k in PROFILE_PARAMS if k != 'displacement'] if refine_profile else []
     cell_names = list(lattice_parameters(system))
-    site_names = _site_names(model)
+    free_idx = refined_coordinates(model)
+    site_names = _site_names(model, free_idx)
     b_names = [f'B({e})' for e in mb.elements]
     names = prof_names + cell_names + site_names + b_names
-    free_idx = [(i, j) for i, s in enumerate(model.sites) for j in s.free]
     x0 = [profile.get(k, 0.) for k in prof_names] + free_from_cell(system, model.cell) + [float(mb.u[0, i, j]) for i, j in free_idx] \
          + mb.b_iso[0].tolist()
     lo = [PROFILE_BOUNDS[k][0] for k in prof_names] + [0.97*v for v in free_from_cell(system, model.cell)] \

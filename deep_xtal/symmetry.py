@@ -15,7 +15,7 @@ from .structures import as_lattice, lattice_tensor
 from .pxrd import reciprocal_lattice, sphere_reflections
 
 # %% auto #0
-__all__ = ['CRYSTAL_SYSTEMS', 'crystal_system_of', 'SpaceGroup', 'space_group', 'is_subgroup', 'lattice_parameters',
+__all__ = ['CRYSTAL_SYSTEMS', 'crystal_system_of', 'SpaceGroup', 'space_group', 'is_subgroup', 'polar_axes', 'lattice_parameters',
            'cell_from_free', 'free_from_cell', 'check_lattice', 'systematic_absences', 'laue_rotations',
            'unique_reflections', 'symmetrize', 'symmetric_fraction', 'find_origin', 'to_origin', 'WyckoffPosition',
            'wyckoff_positions', 'locate_wyckoff', 'standard_setting']
@@ -92,6 +92,13 @@ def is_subgroup(sub, group)->bool:
     key = lambda R, t: (tuple(R.ravel()), tuple(np.round(t % 1.0, 6) % 1.0))
     ops = {key(R, t) for R, t in zip(h.rotations, h.translations)}
     return all(key(R, t) in ops for R, t in zip(g.rotations, g.translations))
+
+# %% ../nbs/09_symmetry.ipynb #5dfb0729
+def polar_axes(group)->np.ndarray:
+    "(k, 3) orthonormal fractional directions along which the group's origin floats (k = 0 to 3); none in a centrosymmetric group."
+    R = space_group(group).rotations.astype(np.float64)
+    _, sv, vt = np.linalg.svd((R - np.eye(3)).reshape(-1, 3))
+    return vt[np.concatenate([sv, np.zeros(3 - len(sv))]) < 1e-9]
 
 # %% ../nbs/09_symmetry.ipynb #9936f038
 _FREE = {'cubic': ('a',), 'tetragonal': ('a', 'c'), 'hexagonal': ('a', 'c'), 'trigonal': ('a', 'c'),
