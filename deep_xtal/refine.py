@@ -865,10 +865,12 @@ def difference_map(ref:Refinement, ex:Extraction, n:int=50)->torch.Tensor:
     return torch.fft.fftn(grid).real/Lattice.from_parameters(*ref.model.cell).volume
 
 # %% ../nbs/11_refine.ipynb #25482cc9
-def _num(v:float, e:float|None)->str:
-    "A value with its esd in brackets, IUCr style: 0.35231(4)."
+def _num(v:float, e:float|None, min_dec:int=0)->str:
+    "A value with its esd in brackets, IUCr style: one digit of esd, two when it starts with 1 (0.35231(4), 4.75891(12)); at least `min_dec` decimals."
     if e is None or not e > 0 or not math.isfinite(e): return f"{v:.6f}"
-    dec = max(0, min(8, 1 - int(math.floor(math.log10(e)))))
+    dec = -int(math.floor(math.log10(e)))
+    if round(e*10**dec) < 2: dec += 1
+    dec = max(min_dec, 0, min(8, dec))
     return f"{v:.{dec}f}({int(round(e*10**dec))})"
 
 def model_cif(ref:Refinement, name:str='deep_xtal')->str:
@@ -890,10 +892,10 @@ def model_cif(ref:Refinement, name:str='deep_xtal')->str:
               '_atom_site_fract_x', '_atom_site_fract_y', '_atom_site_fract_z', '_atom_site_U_iso_or_equiv', '_atom_site_occupancy']
     for i, s in enumerate(m.sites):
         x = s.positions()[0]
-        xyz = [_num(x[j], esd.get(f"{s.element}{i + 1}.{'xyz'[j]}")) if j in s.free and s.wyckoff.rotations[0][j, j] == 1 else f"{x[j]:.6f}" for j in range(3)]
+        xyz = [_num(x[j], esd.get(f"{s.element}{i + 1}.{'xyz'[j]}"), 4) if j in s.free and s.wyckoff.rotations[0][j, j] == 1 else f"{x[j]:.6f}" for j in range(3)]
         b, eb = m.b_iso.get(s.element, 0.), esd.get(f'B({s.element})')
         lines.append(f"{s.element}{i + 1} {s.element} {s.wyckoff.multiplicity} {s.wyckoff.letter} {' '.join(xyz)} "
-                     f"{_num(b/(8*math.pi**2), eb/(8*math.pi**2) if eb else None)} 1")
+                     f"{_num(b/(8*math.pi**2), eb/(8*math.pi**2) if eb else None, 4)} 1")
     f = ref.fom
     lines += [f"_pd_proc_ls_prof_wR_factor {f['rwp']:.4f}", f"_pd_proc_ls_prof_R_factor {f['rp']:.4f}",
               f"_pd_proc_ls_prof_wR_expected {f['rexp']:.4f}", f"_refine_ls_goodness_of_fit_all {f['gof']:.3f}",
