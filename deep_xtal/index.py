@@ -9,16 +9,17 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from pymatgen.core import Lattice, Composition
 import torch
-from .core import PatternError, XraySource, q_to_two_theta
-from .extract import PowderData, powder_data, formula_units, z_fits_volume, tolerated
+from .core import DeepXtalError, PatternError, XraySource, q_to_two_theta
+from .extract import PowderData, powder_data, formula_units, z_fits_volume, tolerated, Z_VOLUME_RANGE
 
 # %% auto #0
-__all__ = ['UNIAXIAL', 'M_MAX', 'ORTHO_CENTRINGS', 'SYSTEMS', 'LATTICE_POINTS', 'SYMMETRY_LEVEL', 'RANKING_RULE', 'M20_WARN',
-           'SAME_FIT', 'METRIC_PARAMS', 'GROUP_FIELDS', 'Peaks', 'kalpha2_position', 'net_significance',
-           'find_peaks_2theta', 'two_theta_of_q', 'q_of', 'trial_cells', 'score_cells', 'two_theta_tolerance',
-           'refine_cell', 'orthorhombic_trials', 'score_orthorhombic', 'refine_orthorhombic', 'orthorhombic_setting',
-           'CellCandidate', 'index_pattern', 'same_cell', 'calculated_q', 'derives_from', 'line_width', 'supercells',
-           'superstructure_evidence', 'with_superstructure', 'describe_cell', 'groups_holding', 'index_report']
+__all__ = ['UNIAXIAL', 'M_MAX', 'REFINE_WINDOWS', 'ORTHO_CENTRINGS', 'SYSTEMS', 'LATTICE_POINTS', 'SYMMETRY_LEVEL',
+           'RANKING_RULE', 'M20_WARN', 'SAME_FIT', 'METRIC_PARAMS', 'FORMULA_MIN_RATIO', 'GROUP_FIELDS', 'Peaks',
+           'kalpha2_position', 'net_significance', 'find_peaks_2theta', 'two_theta_of_q', 'q_of', 'trial_cells',
+           'score_cells', 'two_theta_tolerance', 'refine_cell', 'orthorhombic_trials', 'score_orthorhombic',
+           'refine_orthorhombic', 'orthorhombic_setting', 'CellCandidate', 'index_pattern', 'same_cell', 'calculated_q',
+           'derives_from', 'line_width', 'supercells', 'superstructure_evidence', 'with_superstructure', 'with_formula',
+           'describe_cell', 'groups_holding', 'index_report']
 
 # %% ../nbs/12_index.ipynb #66c7f947
 @dataclass
@@ -258,24 +259,36 @@ def two_theta_tolerance(q:np.ndarray, lam:float, tol_deg:float)->np.ndarray:
     return np.abs(q_of(tt + tol_deg, lam) - q)
 
 # %% ../nbs/12_index.ipynb #59301be3
+REFINE_WINDOWS = (2., 1.5, 1., 1.)   # match windows of the refinement rounds, in units of the match tolerance
+
+def _metric_step(cols:list, q:np.ndarray, g:np.ndarray, hit:np.ndarray)->np.ndarray:
+    "Least-squares solution of Σ cols·x + g·Δz = Q over the indexed lines, each row weighted by 1/g (residuals in 2θ)."
+    X = np.stack(cols + [g], 1)[hit]/g[hit, None]
+    return np.linalg.lstsq(X, q[hit]/g[hit], rcond=None)[0]
+
+def _dq_d2theta(two_theta:np.ndarray, zero:float, lam:float)->np.ndarray:
+    "dQ/d(2θ) at the lines, Å⁻² per degree."
+    return (q_of(two_theta - zero + 1e-3, lam) - q_of(two_theta - zero - 1e-3, lam))/2e-3
+
 def refine_cell(cell:np.ndarray,        # (2,) (A, C)
                 two_theta:np.ndarray,   # (L,) observed line positions, degrees
                 lam:float, system:str, tol_deg:float=0.03, zero:float=0.,
-                rounds:int=3)->tuple:   # ((A, C), zero shift in degrees, (L,) indexed mask)
-    "Least-squares (A, C, zero shift) from the lines a cell indexes."
+                windows=REFINE_WINDOWS, # match window of each round, × tol_deg
+                )->tuple:               # ((A, C), zero shift in degrees, (L,) mask of lines indexed within tol_deg)
+    "Least-squares (A, C, zero shift) from the lines a cell indexes, residuals in degrees of 2θ."
     table = _centring_tables(system)['P']
     A, C = cell
-    hit = np.zeros(len(two_theta), bool)
-    for _ in range(rounds):
-        q = q_of(two_theta - zero, lam)
-        d, m, l = (v[0] for v in _nearest(np.array([[A, C]]), q, system, table))
-        hit = d <= two_theta_tolerance(q, lam, tol_deg)
+    match = lambda A, C, zero, w: (lambda q: (*(v[0] for v in _nearest(np.array([[A, C]]), q, system, table)),
+                                              two_theta_tolerance(q, lam, w*tol_deg)))(q_of(two_theta - zero, lam))
+    for w in windows:
+        d, m, l, tol = match(A, C, zero, w)
+        hit = d <= tol
         if hit.sum() < 3: break
-        g = (q_of(two_theta - zero + 1e-3, lam) - q_of(two_theta - zero - 1e-3, lam))/2e-3   # dQ/d(2θ)
-        cols = [m] + ([l*l] if system != 'cubic' else []) + [g]        # Q(2θ − z) = Q(2θ − z₀) − (z − z₀)·g
-        sol, *_ = np.linalg.lstsq(np.stack(cols, 1)[hit], q[hit], rcond=None)
+        g = _dq_d2theta(two_theta, zero, lam)                           # Q(2θ − z) = Q(2θ − z₀) − (z − z₀)·g
+        sol = _metric_step([m] + ([l*l] if system != 'cubic' else []), q_of(two_theta - zero, lam), g, hit)
         A = sol[0]; C = sol[1] if system != 'cubic' else 0.; zero = float(np.clip(zero + sol[-1], -0.5, 0.5))
-    return np.array([A, C]), float(zero), hit
+    d, m, l, tol = match(A, C, zero, 1.)
+    return np.array([A, C]), float(zero), d <= tol
 
 # %% ../nbs/12_index.ipynb #0f93325b
 ORTHO_CENTRINGS = ('P', 'C', 'A', 'B', 'I', 'F')
@@ -349,20 +362,20 @@ def score_orthorhombic(cells:np.ndarray, q:np.ndarray, dq:np.ndarray, chunk:int=
     return _best_centring(cells, q, dq, order, tests, chunk)
 
 def refine_orthorhombic(cell:np.ndarray, two_theta:np.ndarray, lam:float, tol_deg:float=0.03, zero:float=0.,
-                        rounds:int=3)->tuple:   # ((A, B, C), zero shift in degrees, (L,) indexed mask)
+                        windows=REFINE_WINDOWS)->tuple:   # ((A, B, C), zero shift in degrees, (L,) mask indexed within tol_deg)
     "`refine_cell` for an orthorhombic (A, B, C)."
     cell = np.array(cell, dtype=np.float64)
-    hit = np.zeros(len(two_theta), bool)
-    for _ in range(rounds):
-        q = q_of(two_theta - zero, lam)
-        d, h, k, l = (v[0] for v in _ortho_nearest(cell[None], q))
-        hit = d <= two_theta_tolerance(q, lam, tol_deg)
+    match = lambda cell, zero, w: (lambda q: (*(v[0] for v in _ortho_nearest(cell[None], q)),
+                                              two_theta_tolerance(q, lam, w*tol_deg)))(q_of(two_theta - zero, lam))
+    for w in windows:
+        d, h, k, l, tol = match(cell, zero, w)
+        hit = d <= tol
         if hit.sum() < 4: break
-        g = (q_of(two_theta - zero + 1e-3, lam) - q_of(two_theta - zero - 1e-3, lam))/2e-3
-        sol, *_ = np.linalg.lstsq(np.stack([h*h, k*k, l*l, g], 1)[hit], q[hit], rcond=None)
+        sol = _metric_step([h*h, k*k, l*l], q_of(two_theta - zero, lam), _dq_d2theta(two_theta, zero, lam), hit)
         if (sol[:3] <= 0).any(): break
         cell = sol[:3]; zero = float(np.clip(zero + sol[3], -0.5, 0.5))
-    return cell, float(zero), hit
+    d, h, k, l, tol = match(cell, zero, 1.)
+    return cell, float(zero), d <= tol
 
 def orthorhombic_setting(abc, centring:str)->tuple:
     "The conventional labelling of an orthorhombic cell (pymatgen's): a < b < c, or for a one-face-centred cell the centred face as (001), C, with a < b."
@@ -398,11 +411,14 @@ def _cell_params(system:str, AC:np.ndarray)->tuple:
     a = math.sqrt(4/(3*A)); return (a, a, 1/math.sqrt(C), 90., 90., 120.)
 
 def _shortlist(sc:dict, keep:int)->np.ndarray:
-    "Indices of the `keep` trials that index the most lines, and of the `keep` best M20s among those within two lines of them."
+    """Indices of the `keep` trials that index the most lines, of the `keep` best M20s among those within two lines of
+    them, and of the `keep` best M20s of all (an unrefined trial of the right cell, at a trial zero shift, may index
+    fewer lines than huge cells that index anything)."""
     by_count = np.argsort(-(sc['indexed']*1000 + np.minimum(sc['m20'], 999)))[:keep]
     near = np.flatnonzero(sc['indexed'] >= sc['indexed'].max() - 2)   # a cell may leave an impurity line or two unindexed
     by_m20 = near[np.argsort(-sc['m20'][near])][:keep]
-    return np.array(list(dict.fromkeys([*by_count, *by_m20])), dtype=int)
+    best = np.argsort(-sc['m20'])[:keep]; best = best[sc['m20'][best] > 0]
+    return np.array(list(dict.fromkeys([*by_count, *by_m20, *best])), dtype=int)
 
 SYSTEMS = UNIAXIAL + ('orthorhombic',)
 
@@ -410,12 +426,24 @@ def _score(cells:np.ndarray, q:np.ndarray, dq:np.ndarray, system:str, centrings=
     if system == 'orthorhombic': return score_orthorhombic(cells, q, dq, centrings=centrings or ORTHO_CENTRINGS)
     return score_cells(cells, q, dq, system, centrings=centrings)
 
-def _candidates_of(system:str, q:np.ndarray, dq:np.ndarray, zero:float, keep:int, pre:int=400)->list:
+def _candidates_of(system:str, q:np.ndarray, dq:np.ndarray, zero:float, keep:int, pre:int=400,
+                  lines:tuple|None=None,   # (2θ of the lines, λ, tolerance in degrees): refine cubic trials before scoring
+                 )->list:                  # [(system, trial metric, zero shift)] worth refining
     cells = orthorhombic_trials(q) if system == 'orthorhombic' else trial_cells(q, system)
     if not len(cells): return []
+    if system == 'cubic' and lines is not None:
+        tt, lam, tol = lines
+        ref = [refine_cell(c, tt, lam, 'cubic', tol, zero)[:2] for c in cells]
+        ref = [(AC, z) for AC, z in ref if np.isfinite(AC[0]) and AC[0] > 0]
+        if not ref: return []
+        cells, zs = np.stack([r[0] for r in ref]), np.array([r[1] for r in ref])
+        Q = q_of(tt[None] - zs[:, None], lam)
+        sc = _score(cells, Q, two_theta_tolerance(Q, lam, tol), system)
+        return [(system, cells[i], float(zs[i])) for i in _shortlist(sc, keep) if sc['indexed'][i] >= 3]
     if len(cells) > pre: cells = cells[_shortlist(_score(cells, q[:10], dq[:10], system, ('P',)), pre//2)]   # a quick pass: 10 lines, P
-    sc = _score(cells, q, dq, system)
-    return [(system, cells[i], zero) for i in _shortlist(sc, keep) if sc['indexed'][i] >= 3]
+    sc, first = _score(cells, q, dq, system), _score(cells, q[:10], dq[:10], system)
+    pick = list(dict.fromkeys([*_shortlist(sc, keep), *np.argsort(-first['m20'])[:keep//2]]))
+    return [(system, cells[i], zero) for i in pick if max(sc['indexed'][i], first['indexed'][i]) >= 3]
 
 def index_pattern(data:PowderData,            # the measured pattern (2θ, a known source)
                   systems=SYSTEMS,            # lattices to search
@@ -426,6 +454,7 @@ def index_pattern(data:PowderData,            # the measured pattern (2θ, a kno
                   top:int=5,                  # candidates returned
                   peaks:Peaks|None=None,      # peaks already picked (default: `find_peaks_2theta(data)`)
                   superstructure:bool=True,   # look for weak superstructure lines of the best cell's supercells
+                  formula=None,               # the formula unit: a best cell too small to hold it gives way (`with_formula`)
                  )->list:                     # [CellCandidate], best first
     "Ranked unit cells that index the pattern's first lines."
     pk = peaks if peaks is not None else find_peaks_2theta(data)
@@ -443,7 +472,7 @@ def index_pattern(data:PowderData,            # the measured pattern (2θ, a kno
     slack = 0.5*float(np.diff(np.sort(zeros)).max()) if len(zeros) > 1 else 0.   # the true zero lies up to half a step
     for z in zeros:                                                    # from a trial one: trials are judged with that slack
         q = q_of(tt - z, lam); dq = two_theta_tolerance(q, lam, tol_deg + slack)
-        for s in systems: trials += _candidates_of(s, q, dq, z, keep)
+        for s in systems: trials += _candidates_of(s, q, dq, z, keep, lines=(tt, lam, tol_deg))
     refined = {}
     for system, cell, z in trials:
         ortho = system == 'orthorhombic'
@@ -463,7 +492,8 @@ def index_pattern(data:PowderData,            # the measured pattern (2θ, a kno
             params, cen = orthorhombic_setting(1/np.sqrt(AC), cen) if system == 'orthorhombic' else (_cell_params(system, AC), cen)
             out.append(CellCandidate(system, cen, tuple(round(v, 6) for v in params), zero, float(sc['m20'][i]), int(sc['indexed'][i]), len(tt)))
     ranked = _rank(out, top, float(q_of(tt[-1], lam)))
-    return with_superstructure(data, ranked, tt, tol_deg, top) if superstructure else ranked
+    ranked = with_superstructure(data, ranked, tt, tol_deg, top) if superstructure else ranked
+    return ranked if formula is None else with_formula(data, ranked, tt, formula, tol_deg, top)
 
 def same_cell(cell, reference, length_tol:float=0.003, angle_tol:float=0.1)->bool:
     "Do two conventional cells (a b c α β γ) agree: lengths within `length_tol` (relative), angles within `angle_tol` degrees?"
@@ -519,7 +549,10 @@ def _rank(cands:list, top:int, qmax:float, m20_ratio:float=0.25)->list:
     misses = 1 if n_best < 12 else 2                                   # lines a cell may leave to an impurity or an overlap
     eligible = [c for c in cands if c.indexed >= n_best - misses]
     m_best = max(c.m20 for c in eligible)
-    pool = sorted((c for c in eligible if c.m20 >= m20_ratio*m_best), key=lambda c: (-c.indexed, -c.m20))[:60]
+    good = [c for c in eligible if c.m20 >= m20_ratio*m_best]
+    pool = sorted(good, key=lambda c: (-c.indexed, -c.m20))[:60]     # the best fits, and the best M20s (a crowd of cells that
+    pool += [c for c in sorted(good, key=lambda c: -c.m20)[:30] if c not in pool]   # index one line more must not hide them)
+    pool.sort(key=lambda c: (-c.indexed, -c.m20))
     cache = {}
     prim = lambda c: c.volume/LATTICE_POINTS[c.centring]
     simpler = lambda h, w: (SYMMETRY_LEVEL[h.system], round(prim(h), 1)) < (SYMMETRY_LEVEL[w.system], round(prim(w), 1))
@@ -624,12 +657,60 @@ def with_superstructure(data:PowderData, ranked:list, tt:np.ndarray, tol_deg:flo
     note = (f"weak superstructure lines: {e['explained']} of the {e['unexplained']} significant peaks that the {c.system} {c.centring} "
             f"{'×'.join(f'{v:.4f}' for v in c.cell[:3])} cell leaves unexplained lie on this cell's extra reflections "
             f"(expected by chance {e['chance']:.2f}, probability {e['p']:.1e})")
+    return _promote(ranked, s, note, tt, data.source.wavelengths[0], tol_deg, top)
+
+def _promote(ranked:list, s:CellCandidate, note:str, tt:np.ndarray, lam:float, tol_deg:float, top:int)->list:
+    "`ranked` with cell `s` first (its own refined copy where the search listed it, else scored on the lines), with `note`."
     listed = [o for o in ranked[1:] if o.system == s.system and o.centring == s.centring and _same(o, s)]
     if listed: best = replace(listed[0], note=note)                    # an indexing candidate: its own refined cell and M20
     else:
-        n_hit, m20 = _m20_of(s, tt, data.source.wavelengths[0], tol_deg)
-        best = CellCandidate(s.system, s.centring, tuple(round(v, 6) for v in s.cell), c.zero_shift, m20, n_hit, c.n_lines, note)
-    return ([best] + [o for o in ranked if not _same(o, best)])[:top]
+        n_hit, m20 = _m20_of(s, tt, lam, tol_deg)
+        best = CellCandidate(s.system, s.centring, tuple(round(v, 6) for v in s.cell), s.zero_shift, m20, n_hit, ranked[0].n_lines, note)
+    return ([best] + [o for o in ranked if not _same(o, best) or o.centring != best.centring])[:top]
+
+# %% ../nbs/12_index.ipynb #7870685b
+FORMULA_MIN_RATIO = 0.7   # a cell whose volume is below 0.7 × Z typical formula-unit volumes, for every allowed Z, is too small
+
+def _decentred(c:CellCandidate)->list:
+    "The same cell with each centring of fewer lattice points that its system has."
+    cens = dict(cubic='PIF', tetragonal='PI', hexagonal='PR', orthorhombic='PCABIF')[c.system]
+    out = []
+    for cen in cens:
+        if LATTICE_POINTS[cen] >= LATTICE_POINTS[c.centring] or (c.system == 'hexagonal' and cen == 'R'): continue
+        cell = orthorhombic_setting(c.cell[:3], cen)[0] if c.system == 'orthorhombic' else c.cell
+        out.append(CellCandidate(c.system, cen, tuple(float(v) for v in cell), c.zero_shift, 0., 0, c.n_lines))
+    return out
+
+def with_formula(data:PowderData,     # the measured pattern
+                 ranked:list,         # [CellCandidate] best first (after `with_superstructure`)
+                 tt:np.ndarray,       # the indexed lines' 2θ, degrees
+                 formula,             # the formula unit (str or Composition), or None
+                 tol_deg:float=0.03, top:int=5,
+                 p_max:float=0.01,    # superstructure evidence that counts when several cells fit
+                )->list:              # [CellCandidate], the smallest containing cell that holds the formula first if the best cannot
+    "The ranked candidates, with the smallest cell that contains the best one and can hold the formula first, if the best cannot."
+    if formula is None or not ranked: return ranked
+    comp = formula if isinstance(formula, Composition) else Composition(formula)
+    c = ranked[0]
+    ratio = lambda s: formula_units(s.volume, comp, 1, s.centring)[0]
+    try: z0 = ratio(c)
+    except DeepXtalError: return ranked                                 # an element without a typical volume: nothing to judge by
+    if z0['ratio'] >= FORMULA_MIN_RATIO: return ranked
+    lam = data.source.wavelengths[0]
+    qmax, cache = float(q_of(tt[-1] - c.zero_shift, lam)), {}
+    pool = _decentred(c) + supercells(c) + [o for o in ranked[1:] if o.volume > 1.01*c.volume]
+    fits = [s for s in pool if derives_from(s, c, qmax, cache=cache) and FORMULA_MIN_RATIO <= ratio(s)['ratio'] <= Z_VOLUME_RANGE[1]]
+    if not fits: return ranked
+    p = {id(e['cell']): e['p'] for e in superstructure_evidence(data, c, fits)}
+    prim = lambda s: round(s.volume/LATTICE_POINTS[s.centring], 1)
+    s = min(fits, key=lambda s: (min(p.get(id(s), 1.), p_max), prim(s), SYMMETRY_LEVEL[s.system], -LATTICE_POINTS[s.centring]))
+    zs = ratio(s)
+    note = (f"the formula chose this cell: {comp.reduced_formula} does not fit the {c.system} {c.centring} "
+            f"{'×'.join(f'{v:.4f}' for v in c.cell[:3])} cell that indexes the lines ({c.volume:.1f} Å³ is {z0['ratio']:.2f} × the "
+            f"typical volume of Z = {z0['z']}, below {FORMULA_MIN_RATIO}); this is the smallest cell containing it that does "
+            f"(Z = {zs['z']}, {zs['ratio']:.2f} ×)" + (f", its extra reflections supported by weak lines (p {p[id(s)]:.1e})"
+                                                      if p.get(id(s), 1.) < p_max else "; its extra reflections are too weak to see"))
+    return _promote(ranked, s, note, tt, lam, tol_deg, top)
 
 # %% ../nbs/12_index.ipynb #16c92558
 def describe_cell(c:CellCandidate, formula=None)->dict:
@@ -669,7 +750,7 @@ def index_report(data:PowderData,         # the measured pattern
     say, t0 = progress or (lambda *a: None), time.time()
     pk = find_peaks_2theta(data)
     say(f"{len(pk.two_theta)} peaks ({len(pk.kalpha2)} Kα2 copies dropped)")
-    cands = index_pattern(data, top=top, peaks=pk)
+    cands = index_pattern(data, top=top, peaks=pk, formula=formula)
     index_s = time.time() - t0
     rows = [describe_cell(c, formula) for c in cands]
     for row, c in zip(rows[:check], cands):
