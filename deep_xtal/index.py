@@ -13,7 +13,7 @@ from .core import DeepXtalError, PatternError, XraySource, q_to_two_theta
 from .extract import PowderData, powder_data, formula_units, z_fits_volume, tolerated, Z_VOLUME_RANGE
 
 # %% auto #0
-__all__ = ['UNIAXIAL', 'M_MAX', 'REFINE_WINDOWS', 'ORTHO_CENTRINGS', 'SYSTEMS', 'LATTICE_POINTS', 'SYMMETRY_LEVEL',
+__all__ = ['UNIAXIAL', 'MAX_C', 'M_MAX', 'REFINE_WINDOWS', 'ORTHO_CENTRINGS', 'SYSTEMS', 'LATTICE_POINTS', 'SYMMETRY_LEVEL',
            'RANKING_RULE', 'M20_WARN', 'SAME_FIT', 'METRIC_PARAMS', 'FORMULA_MIN_RATIO', 'GROUP_FIELDS', 'Peaks',
            'kalpha2_position', 'net_significance', 'find_peaks_2theta', 'two_theta_of_q', 'q_of', 'trial_cells',
            'score_cells', 'two_theta_tolerance', 'refine_cell', 'orthorhombic_trials', 'score_orthorhombic',
@@ -116,12 +116,22 @@ def _index_table(system:str, hmax:int=8)->np.ndarray:
         rows.setdefault((m, n), []).append((h, k, l))
     return np.array([[*hkls[0], m, n] for (m, n), hkls in sorted(rows.items())])
 
+MAX_C = 70.   # Å: the longest c axis tried (a and b stop at 40 Å)
+
+def _row_trials(q1:np.ndarray, q2:np.ndarray, rows:np.ndarray, max_l:int)->np.ndarray:
+    "(P·L·R, 2) metrics (A, C) that put lines q1 < q2 on (h k l₁), (h k l₂) with h² + … = m ∈ rows, 0 ≤ l₁ < l₂ ≤ max_l."
+    l1, l2 = np.triu_indices(max_l + 1, 1)
+    C = (q2 - q1)[:, None]/(l2**2 - l1**2)[None]                        # (P, L)
+    A = (q1[:, None] - C*l1**2)[..., None]/rows                        # (P, L, R)
+    return np.stack([A, np.broadcast_to(C[..., None], A.shape)], -1).reshape(-1, 2)
+
 def trial_cells(q:np.ndarray,           # (L,) Q of the first lines, Å⁻², increasing
                 system:str,             # 'cubic', 'tetragonal' or 'hexagonal'
                 n_trial:int=6,          # lines used to make trials
                 max_index:int=4,        # largest h, k, l assigned to a trial line
+                max_l:int=20,           # largest l of two lines put on one row (h k l₁), (h k l₂)
                )->np.ndarray:           # (T, 2) trial (A, C); C = 0 for cubic
-    "Every reciprocal metric that puts small Miller indices on one (cubic) or two of the first lines."
+    "Every reciprocal metric that puts small Miller indices on one (cubic) or two of the first lines (or two on one row hk)."
     table = _index_table(system, max_index)
     base = table[:, 3:5].astype(np.float64)
     if system == 'cubic':
@@ -138,10 +148,11 @@ def trial_cells(q:np.ndarray,           # (L,) Q of the first lines, Å⁻², in
         inv = np.stack([np.stack([M[:, 1, 1], -M[:, 0, 1]], 1), np.stack([-M[:, 1, 0], M[:, 0, 0]], 1)], 1)/det[:, None, None]
         rhs = np.stack([q[i], q[j]], 1)                                    # (P, 2)
         out = np.einsum('bij,pj->pbi', inv, rhs).reshape(-1, 2)
+        out = np.concatenate([out, _row_trials(q[i], q[j], np.unique(base[base[:, 0] > 0, 0])[:4], max_l)])
     lo, hi = 1/40.**2, 1/2.**2
     scale = 4/3 if system == 'hexagonal' else 1.
     ok = (out[:, 0] >= lo*scale) & (out[:, 0] <= hi*scale)
-    if system != 'cubic': ok &= (out[:, 1] >= lo) & (out[:, 1] <= hi)
+    if system != 'cubic': ok &= (out[:, 1] >= 1/MAX_C**2) & (out[:, 1] <= hi)
     out = out[ok]
     key = np.round(np.log(np.maximum(out, 1e-12))*2000).astype(np.int64)    # merge trials equal to 0.05 %
     return out[np.unique(key, axis=0, return_index=True)[1]]
@@ -261,10 +272,12 @@ def two_theta_tolerance(q:np.ndarray, lam:float, tol_deg:float)->np.ndarray:
 # %% ../nbs/12_index.ipynb #59301be3
 REFINE_WINDOWS = (2., 1.5, 1., 1.)   # match windows of the refinement rounds, in units of the match tolerance
 
-def _metric_step(cols:list, q:np.ndarray, g:np.ndarray, hit:np.ndarray)->np.ndarray:
-    "Least-squares solution of Σ cols·x + g·Δz = Q over the indexed lines, each row weighted by 1/g (residuals in 2θ)."
+def _metric_step(cols:list, q:np.ndarray, g:np.ndarray, hit:np.ndarray)->np.ndarray|None:
+    "Least-squares solution of Σ cols·x + g·Δz = Q over the indexed lines, each row weighted by 1/g (residuals in 2θ); None off the searched range."
     X = np.stack(cols + [g], 1)[hit]/g[hit, None]
-    return np.linalg.lstsq(X, q[hit]/g[hit], rcond=None)[0]
+    sol = np.linalg.lstsq(X, q[hit]/g[hit], rcond=None)[0]
+    metric = sol[:-1]                                                  # a step to an axis beyond MAX_C (or below 1 Å) would make the
+    return sol if np.all((metric >= 1/MAX_C**2) & (metric <= 2.)) else None   # nearest-line search loop over thousands of indices
 
 def _dq_d2theta(two_theta:np.ndarray, zero:float, lam:float)->np.ndarray:
     "dQ/d(2θ) at the lines, Å⁻² per degree."
@@ -286,6 +299,7 @@ def refine_cell(cell:np.ndarray,        # (2,) (A, C)
         if hit.sum() < 3: break
         g = _dq_d2theta(two_theta, zero, lam)                           # Q(2θ − z) = Q(2θ − z₀) − (z − z₀)·g
         sol = _metric_step([m] + ([l*l] if system != 'cubic' else []), q_of(two_theta - zero, lam), g, hit)
+        if sol is None: break
         A = sol[0]; C = sol[1] if system != 'cubic' else 0.; zero = float(np.clip(zero + sol[-1], -0.5, 0.5))
     d, m, l, tol = match(A, C, zero, 1.)
     return np.array([A, C]), float(zero), d <= tol
@@ -372,7 +386,7 @@ def refine_orthorhombic(cell:np.ndarray, two_theta:np.ndarray, lam:float, tol_de
         hit = d <= tol
         if hit.sum() < 4: break
         sol = _metric_step([h*h, k*k, l*l], q_of(two_theta - zero, lam), _dq_d2theta(two_theta, zero, lam), hit)
-        if (sol[:3] <= 0).any(): break
+        if sol is None: break
         cell = sol[:3]; zero = float(np.clip(zero + sol[3], -0.5, 0.5))
     d, h, k, l, tol = match(cell, zero, 1.)
     return cell, float(zero), d <= tol
