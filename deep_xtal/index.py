@@ -16,8 +16,8 @@ from .extract import PowderData, powder_data, formula_units, z_fits_volume, tole
 __all__ = ['UNIAXIAL', 'MAX_C', 'M_MAX', 'REFINE_WINDOWS', 'ORTHO_CENTRINGS', 'SYSTEMS', 'LATTICE_POINTS', 'SYMMETRY_LEVEL',
            'RANKING_RULE', 'M20_WARN', 'SAME_FIT', 'METRIC_PARAMS', 'FORMULA_MIN_RATIO', 'GROUP_FIELDS', 'Peaks',
            'kalpha2_position', 'net_significance', 'find_peaks_2theta', 'two_theta_of_q', 'q_of', 'trial_cells',
-           'score_cells', 'two_theta_tolerance', 'refine_cell', 'orthorhombic_trials', 'score_orthorhombic',
-           'refine_orthorhombic', 'orthorhombic_setting', 'CellCandidate', 'index_pattern', 'same_cell', 'calculated_q',
+           'score_cells', 'two_theta_tolerance', 'refine_cells', 'refine_cell', 'orthorhombic_trials',
+           'score_orthorhombic', 'orthorhombic_setting', 'CellCandidate', 'index_pattern', 'same_cell', 'calculated_q',
            'derives_from', 'line_width', 'supercells', 'superstructure_evidence', 'with_superstructure', 'with_formula',
            'describe_cell', 'groups_holding', 'index_report']
 
@@ -272,37 +272,69 @@ def two_theta_tolerance(q:np.ndarray, lam:float, tol_deg:float)->np.ndarray:
 # %% ../nbs/12_index.ipynb #59301be3
 REFINE_WINDOWS = (2., 1.5, 1., 1.)   # match windows of the refinement rounds, in units of the match tolerance
 
-def _metric_step(cols:list, q:np.ndarray, g:np.ndarray, hit:np.ndarray)->np.ndarray|None:
-    "Least-squares solution of Σ cols·x + g·Δz = Q over the indexed lines, each row weighted by 1/g (residuals in 2θ); None off the searched range."
-    X = np.stack(cols + [g], 1)[hit]/g[hit, None]
-    sol = np.linalg.lstsq(X, q[hit]/g[hit], rcond=None)[0]
-    metric = sol[:-1]                                                  # a step to an axis beyond MAX_C (or below 1 Å) would make the
-    return sol if np.all((metric >= 1/MAX_C**2) & (metric <= 2.)) else None   # nearest-line search loop over thousands of indices
+def _metric_steps(cols:np.ndarray, q:np.ndarray, g:np.ndarray, hit:np.ndarray)->tuple:
+    """Least-squares solutions of Σ cols·x + g·Δz = Q over each cell's indexed lines, rows weighted by 1/g (residuals in
+    2θ): (T, p + 1) solutions and a (T,) mask of those inside the searched range. cols: (T, L, p); q, g, hit: (T, L)."""
+    X = np.concatenate([cols, g[..., None]], -1)*(hit/g)[..., None]
+    sol = (np.linalg.pinv(X) @ (hit*q/g)[..., None])[..., 0]
+    metric = sol[:, :-1]                                               # a step to an axis beyond MAX_C (or below 1 Å) would make the
+    return sol, np.all((metric >= 1/MAX_C**2) & (metric <= 2.), 1)     # nearest-line search loop over thousands of indices
 
-def _dq_d2theta(two_theta:np.ndarray, zero:float, lam:float)->np.ndarray:
-    "dQ/d(2θ) at the lines, Å⁻² per degree."
+def _dq_d2theta(two_theta:np.ndarray, zero, lam:float)->np.ndarray:
+    "dQ/d(2θ) at the lines, Å⁻² per degree (zero: a number, or (T, 1) for a row per cell)."
     return (q_of(two_theta - zero + 1e-3, lam) - q_of(two_theta - zero - 1e-3, lam))/2e-3
+
+def _indexed_columns(system:str, cells:np.ndarray, q:np.ndarray)->tuple:
+    "(T, L) distance to the nearest line of a P cell and (T, L, p) its index columns (m, l²) or (h², k², l²)."
+    if system == 'orthorhombic':
+        d, h, k, l = _ortho_nearest(cells, q)                          # the next section
+        return d, np.stack([h*h, k*k, l*l], -1)
+    d, m, l = _nearest(cells, q, system, _centring_tables(system)['P'])
+    return d, np.stack([m] + ([l*l] if system != 'cubic' else []), -1)
+
+def refine_cells(system:str,
+                 cells:np.ndarray,       # (T, p) metrics: (A, C), C = 0 for cubic, or orthorhombic (A, B, C)
+                 zeros,                  # (T,) zero shifts, degrees (or one for all)
+                 two_theta:np.ndarray,   # (L,) observed line positions, degrees
+                 lam:float, tol_deg:float=0.03,
+                 windows=REFINE_WINDOWS, # match window of each round, × tol_deg
+                 chunk:int=256,
+                )->tuple:                # ((T, p) metrics, (T,) zero shifts, (T, L) masks of lines indexed within tol_deg)
+    """Least-squares metric and zero shift of many cells at once from the lines each indexes, residuals in degrees of 2θ.
+    A cell stops where fewer than p + 1 lines are indexed or a step leaves the searched range."""
+    cells = np.array(cells, dtype=np.float64); T, p = cells.shape
+    zeros = np.broadcast_to(np.asarray(zeros, dtype=np.float64), (T,)).copy()
+    n_par = 1 if system == 'cubic' else p                              # cubic carries C = 0
+    hits = np.zeros((T, len(two_theta)), bool)
+    order = np.lexsort(tuple(-cells[:, i] for i in range(p - 1, 0, -1))) if p > 1 else np.arange(T)
+    for s in range(0, T, chunk):                                       # chunks of similar B, C: few indices to loop over
+        idx = order[s:s + chunk]
+        c, z = cells[idx], zeros[idx]
+        live = np.ones(len(idx), bool)
+        for w in windows:
+            if not live.any(): break
+            q = q_of(two_theta[None] - z[live, None], lam)
+            d, cols = _indexed_columns(system, c[live], q)
+            hit = d <= two_theta_tolerance(q, lam, w*tol_deg)
+            g = _dq_d2theta(two_theta[None], z[live, None], lam)       # Q(2θ − z) = Q(2θ − z₀) − (z − z₀)·g
+            sol, inside = _metric_steps(cols[..., :n_par], q, g, hit)
+            step = inside & (hit.sum(1) >= max(3, n_par + 1))
+            rows = np.flatnonzero(live)[step]
+            c[rows, :n_par] = sol[step, :n_par]; z[rows] = np.clip(z[rows] + sol[step, -1], -0.5, 0.5)
+            live[np.flatnonzero(live)[~step]] = False
+        q = q_of(two_theta[None] - z[:, None], lam)
+        hits[idx] = _indexed_columns(system, c, q)[0] <= two_theta_tolerance(q, lam, tol_deg)
+        cells[idx], zeros[idx] = c, z
+    return cells, zeros, hits
 
 def refine_cell(cell:np.ndarray,        # (2,) (A, C)
                 two_theta:np.ndarray,   # (L,) observed line positions, degrees
                 lam:float, system:str, tol_deg:float=0.03, zero:float=0.,
                 windows=REFINE_WINDOWS, # match window of each round, × tol_deg
                 )->tuple:               # ((A, C), zero shift in degrees, (L,) mask of lines indexed within tol_deg)
-    "Least-squares (A, C, zero shift) from the lines a cell indexes, residuals in degrees of 2θ."
-    table = _centring_tables(system)['P']
-    A, C = cell
-    match = lambda A, C, zero, w: (lambda q: (*(v[0] for v in _nearest(np.array([[A, C]]), q, system, table)),
-                                              two_theta_tolerance(q, lam, w*tol_deg)))(q_of(two_theta - zero, lam))
-    for w in windows:
-        d, m, l, tol = match(A, C, zero, w)
-        hit = d <= tol
-        if hit.sum() < 3: break
-        g = _dq_d2theta(two_theta, zero, lam)                           # Q(2θ − z) = Q(2θ − z₀) − (z − z₀)·g
-        sol = _metric_step([m] + ([l*l] if system != 'cubic' else []), q_of(two_theta - zero, lam), g, hit)
-        if sol is None: break
-        A = sol[0]; C = sol[1] if system != 'cubic' else 0.; zero = float(np.clip(zero + sol[-1], -0.5, 0.5))
-    d, m, l, tol = match(A, C, zero, 1.)
-    return np.array([A, C]), float(zero), d <= tol
+    "`refine_cells` for one cell: least-squares (A, C, zero shift) from the lines it indexes, residuals in degrees of 2θ."
+    cells, zeros, hits = refine_cells(system, np.asarray(cell, dtype=np.float64)[None], zero, two_theta, lam, tol_deg, windows)
+    return cells[0], float(zeros[0]), hits[0]
 
 # %% ../nbs/12_index.ipynb #0f93325b
 ORTHO_CENTRINGS = ('P', 'C', 'A', 'B', 'I', 'F')
@@ -375,22 +407,6 @@ def score_orthorhombic(cells:np.ndarray, q:np.ndarray, dq:np.ndarray, chunk:int=
     order = np.lexsort((-cells[:, 2], -cells[:, 1]))                  # chunks of similar B, C: few (k, l) to loop over
     return _best_centring(cells, q, dq, order, tests, chunk)
 
-def refine_orthorhombic(cell:np.ndarray, two_theta:np.ndarray, lam:float, tol_deg:float=0.03, zero:float=0.,
-                        windows=REFINE_WINDOWS)->tuple:   # ((A, B, C), zero shift in degrees, (L,) mask indexed within tol_deg)
-    "`refine_cell` for an orthorhombic (A, B, C)."
-    cell = np.array(cell, dtype=np.float64)
-    match = lambda cell, zero, w: (lambda q: (*(v[0] for v in _ortho_nearest(cell[None], q)),
-                                              two_theta_tolerance(q, lam, w*tol_deg)))(q_of(two_theta - zero, lam))
-    for w in windows:
-        d, h, k, l, tol = match(cell, zero, w)
-        hit = d <= tol
-        if hit.sum() < 4: break
-        sol = _metric_step([h*h, k*k, l*l], q_of(two_theta - zero, lam), _dq_d2theta(two_theta, zero, lam), hit)
-        if sol is None: break
-        cell = sol[:3]; zero = float(np.clip(zero + sol[3], -0.5, 0.5))
-    d, h, k, l, tol = match(cell, zero, 1.)
-    return cell, float(zero), d <= tol
-
 def orthorhombic_setting(abc, centring:str)->tuple:
     "The conventional labelling of an orthorhombic cell (pymatgen's): a < b < c, or for a one-face-centred cell the centred face as (001), C, with a < b."
     abc = [float(v) for v in abc]
@@ -447,10 +463,10 @@ def _candidates_of(system:str, q:np.ndarray, dq:np.ndarray, zero:float, keep:int
     if not len(cells): return []
     if system == 'cubic' and lines is not None:
         tt, lam, tol = lines
-        ref = [refine_cell(c, tt, lam, 'cubic', tol, zero)[:2] for c in cells]
-        ref = [(AC, z) for AC, z in ref if np.isfinite(AC[0]) and AC[0] > 0]
-        if not ref: return []
-        cells, zs = np.stack([r[0] for r in ref]), np.array([r[1] for r in ref])
+        cells, zs, _ = refine_cells('cubic', cells, zero, tt, lam, tol)
+        ok = np.isfinite(cells[:, 0]) & (cells[:, 0] > 0)
+        if not ok.any(): return []
+        cells, zs = cells[ok], zs[ok]
         Q = q_of(tt[None] - zs[:, None], lam)
         sc = _score(cells, Q, two_theta_tolerance(Q, lam, tol), system)
         return [(system, cells[i], float(zs[i])) for i in _shortlist(sc, keep) if sc['indexed'][i] >= 3]
@@ -488,12 +504,14 @@ def index_pattern(data:PowderData,            # the measured pattern (2θ, a kno
         q = q_of(tt - z, lam); dq = two_theta_tolerance(q, lam, tol_deg + slack)
         for s in systems: trials += _candidates_of(s, q, dq, z, keep, lines=(tt, lam, tol_deg))
     refined = {}
-    for system, cell, z in trials:
-        ortho = system == 'orthorhombic'
-        AC, zero, hit = refine_orthorhombic(cell, tt, lam, tol_deg, z) if ortho else refine_cell(cell, tt, lam, system, tol_deg, z)
-        if not np.all(np.isfinite(AC)) or AC[0] <= 0 or (system != 'cubic' and (AC[1:] <= 0).any()): continue
-        key = (system, round(zero, 3), *np.round(np.log(np.maximum(AC, 1e-12))*3000).astype(int))   # the same cell from two trials
-        refined[key] = (system, AC, zero)
+    for system in systems:
+        mine = [(cell, z) for s_, cell, z in trials if s_ == system]
+        if not mine: continue
+        ACs, zs, _ = refine_cells(system, np.stack([m[0] for m in mine]), np.array([m[1] for m in mine]), tt, lam, tol_deg)
+        for AC, zero in zip(ACs, zs.tolist()):
+            if not np.all(np.isfinite(AC)) or AC[0] <= 0 or (system != 'cubic' and (AC[1:] <= 0).any()): continue
+            key = (system, round(zero, 3), *np.round(np.log(np.maximum(AC, 1e-12))*3000).astype(int))   # the same cell from two trials
+            refined[key] = (system, AC, zero)
     out = []
     for system in systems:                                             # every refined cell scored at its own zero shift
         rows = [(AC, zero) for s_, AC, zero in refined.values() if s_ == system]
