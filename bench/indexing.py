@@ -104,7 +104,7 @@ def retime(path, k:int=8, n:int=100, max_atoms:int=60):
     print("| crystal | system | in the run (s) | alone (s) | top correct |\n|---|---|---|---|---|")
     for r in rows:
         j = js[r['name']]; p = simulate(j['structure'], j['seed'])
-        t0 = time.time(); c = index_pattern(powder_data(p["x"], p["y"], p["sigma"], "CuKa", r["name"]), formula=r["formula"]); t = time.time() - t0
+        t0 = time.time(); c = index_pattern(powder_data(p['x'], p['y'], p['sigma'], 'CuKa', r['name']), formula=r['formula']); t = time.time() - t0
         print(f"| {r['formula']} | {r['system']} | {r['index_s']:.1f} | {t:.1f} | {same_cell(c[0].cell, j['structure'].lattice.parameters)} |", flush=True)
 
 def main(argv=None):

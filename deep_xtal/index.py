@@ -19,7 +19,7 @@ __all__ = ['UNIAXIAL', 'MAX_C', 'M_MAX', 'REFINE_WINDOWS', 'ORTHO_CENTRINGS', 'S
            'score_cells', 'two_theta_tolerance', 'refine_cells', 'refine_cell', 'orthorhombic_trials',
            'score_orthorhombic', 'orthorhombic_setting', 'CellCandidate', 'index_pattern', 'same_cell', 'calculated_q',
            'derives_from', 'line_width', 'supercells', 'superstructure_evidence', 'with_superstructure', 'with_formula',
-           'describe_cell', 'groups_holding', 'index_report']
+           'describe_cell', 'groups_holding', 'z_to_check', 'index_report']
 
 # %% ../nbs/12_index.ipynb #66c7f947
 @dataclass
@@ -770,6 +770,10 @@ def groups_holding(groups:list,   # `rank_settings` rows, best first
     rows = [dict(g, holds=holds_formula(g['number'], formula, z_values)) for g in groups]
     return sorted(rows, key=lambda g: (not tolerated(g), not g['holds']))
 
+def z_to_check(row:dict)->list:
+    "The Z at which a `describe_cell` row's space groups must hold the formula: of the two likeliest, those whose volume fits (else the likeliest)."
+    return [z['z'] for z in row['z'][:2] if z_fits_volume(z['volume_ratio'])] or [row['z'][0]['z']]
+
 def index_report(data:PowderData,         # the measured pattern
                  formula=None,            # the formula unit, for Z (optional)
                  top:int=5,               # candidates listed
@@ -788,7 +792,7 @@ def index_report(data:PowderData,         # the measured pattern
     for row, c in zip(rows[:check], cands):
         ex = pawley(data, c.lattice, c.system)
         groups = rank_settings(ex)
-        if formula is not None: groups = groups_holding(groups, formula, [z['z'] for z in row['z'][:2]])
+        if formula is not None: groups = groups_holding(groups, formula, z_to_check(row))
         row.update(pawley_rwp=round(ex.fom['rwp'], 5), pawley_gof=round(ex.fom['gof'], 3), pawley_cell=[round(v, 5) for v in ex.cell],
                    space_groups=[dict({k: g[k] for k in GROUP_FIELDS if k in g}, worst=round(g['worst'], 4)) for g in groups[:8]])
         say(f"Pawley check of {c.system} {c.centring} {' '.join(f'{v:.4f}' for v in c.cell[:3])}: Rwp {ex.fom['rwp']:.4f}")
