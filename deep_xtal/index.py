@@ -616,15 +616,25 @@ def line_width(data:PowderData)->float:
     while hi < len(net) - 1 and net[hi] > half: hi += 1
     return float(x[hi] - x[lo])
 
+def _decentred(c:CellCandidate)->list:
+    "The same cell with each centring of fewer lattice points that its system has."
+    cens = dict(cubic='PIF', tetragonal='PI', hexagonal='PR', orthorhombic='PCABIF')[c.system]
+    out = []
+    for cen in cens:
+        if LATTICE_POINTS[cen] >= LATTICE_POINTS[c.centring] or (c.system == 'hexagonal' and cen == 'R'): continue
+        cell = orthorhombic_setting(c.cell[:3], cen)[0] if c.system == 'orthorhombic' else c.cell
+        out.append(CellCandidate(c.system, cen, tuple(float(v) for v in cell), c.zero_shift, 0., 0, c.n_lines))
+    return out
+
 def supercells(c:CellCandidate)->list:
-    "Cells with one or two axes of `c` doubled (a√2 of a square net, a√3 of a hexagonal one), in every centring of the system."
+    "Cells with one or two axes of `c` doubled (a√2 of a square net, a√3 of a hexagonal one), in every centring of the system; c tripled (P) for the uniaxial ones."
     a, b, cc = c.cell[:3]
     mk = lambda system, cen, cell: CellCandidate(system, cen, tuple(float(v) for v in cell), c.zero_shift, 0., 0, c.n_lines)
     if c.system == 'cubic': return [mk('cubic', cen, (2*a,)*3 + (90., 90., 90.)) for cen in 'FIP']
     if c.system in ('tetragonal', 'hexagonal'):
         r, cens, gamma = (math.sqrt(2), 'IP', 90.) if c.system == 'tetragonal' else (math.sqrt(3), 'RP', 120.)
         return [mk(c.system, cen, (A, A, C, 90., 90., gamma)) for A, C in ((2*a, cc), (a, 2*cc), (2*a, 2*cc), (r*a, cc), (r*a, 2*cc))
-                for cen in cens]
+                for cen in cens] + [mk(c.system, 'P', (a, a, 3*cc, 90., 90., gamma))]   # a stacking of three layers
     out = []
     for k in range(3):
         abc = [a, b, cc]; abc[k] *= 2
@@ -681,7 +691,7 @@ def with_superstructure(data:PowderData, ranked:list, tt:np.ndarray, tol_deg:flo
     "The ranked candidates, with the best cell's supercell first where the pattern's weak lines show it (see the text)."
     if not ranked: return ranked
     c = ranked[0]
-    sups = supercells(c) + [o for o in ranked[1:] if o.volume > 1.01*c.volume]
+    sups = _decentred(c) + supercells(c) + [o for o in ranked[1:] if o.volume > 1.01*c.volume]
     ev = [e for e in superstructure_evidence(data, c, sups) if e['explained'] >= min_explained and e['p'] < p_max]
     if not ev: return ranked
     e = min(ev, key=lambda e: (e['p'], e['cell'].volume))
@@ -702,16 +712,6 @@ def _promote(ranked:list, s:CellCandidate, note:str, tt:np.ndarray, lam:float, t
 
 # %% ../nbs/12_index.ipynb #7870685b
 FORMULA_MIN_RATIO = 0.7   # a cell whose volume is below 0.7 × Z typical formula-unit volumes, for every allowed Z, is too small
-
-def _decentred(c:CellCandidate)->list:
-    "The same cell with each centring of fewer lattice points that its system has."
-    cens = dict(cubic='PIF', tetragonal='PI', hexagonal='PR', orthorhombic='PCABIF')[c.system]
-    out = []
-    for cen in cens:
-        if LATTICE_POINTS[cen] >= LATTICE_POINTS[c.centring] or (c.system == 'hexagonal' and cen == 'R'): continue
-        cell = orthorhombic_setting(c.cell[:3], cen)[0] if c.system == 'orthorhombic' else c.cell
-        out.append(CellCandidate(c.system, cen, tuple(float(v) for v in cell), c.zero_shift, 0., 0, c.n_lines))
-    return out
 
 def with_formula(data:PowderData,     # the measured pattern
                  ranked:list,         # [CellCandidate] best first (after `with_superstructure`)
