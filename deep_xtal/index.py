@@ -461,19 +461,25 @@ def _candidates_of(system:str, q:np.ndarray, dq:np.ndarray, zero:float, keep:int
                  )->list:                  # [(system, trial metric, zero shift)] worth refining
     cells = orthorhombic_trials(q) if system == 'orthorhombic' else trial_cells(q, system)
     if not len(cells): return []
-    if system == 'cubic' and lines is not None:
-        tt, lam, tol = lines
-        cells, zs, _ = refine_cells('cubic', cells, zero, tt, lam, tol)
-        ok = np.isfinite(cells[:, 0]) & (cells[:, 0] > 0)
-        if not ok.any(): return []
-        cells, zs = cells[ok], zs[ok]
-        Q = q_of(tt[None] - zs[:, None], lam)
-        sc = _score(cells, Q, two_theta_tolerance(Q, lam, tol), system)
-        return [(system, cells[i], float(zs[i])) for i in _shortlist(sc, keep) if sc['indexed'][i] >= 3]
+    if system == 'cubic' and lines is not None: return _refined_shortlist(system, cells, zero, lines, keep)
     if len(cells) > pre: cells = cells[_shortlist(_score(cells, q[:10], dq[:10], system, ('P',)), pre//2)]   # a quick pass: 10 lines, P
     sc, first = _score(cells, q, dq, system), _score(cells, q[:10], dq[:10], system)
     pick = list(dict.fromkeys([*_shortlist(sc, keep), *np.argsort(-first['m20'])[:keep//2]]))
-    return [(system, cells[i], zero) for i in pick if max(sc['indexed'][i], first['indexed'][i]) >= 3]
+    out = [(system, cells[i], zero) for i in pick if max(sc['indexed'][i], first['indexed'][i]) >= 3]
+    if system == 'orthorhombic' and lines is not None: out += _refined_shortlist(system, cells, zero, lines, keep)
+    return out
+
+def _refined_shortlist(system:str, cells:np.ndarray, zero:float, lines:tuple, keep:int)->list:
+    "The trials refined first (`refine_cells`), then scored at their own zero shifts and shortlisted: [(system, metric, zero)]."
+    tt, lam, tol = lines
+    cells, zs, _ = refine_cells(system, cells, zero, tt, lam, tol)
+    n = 1 if system == 'cubic' else cells.shape[1]                     # cubic carries C = 0
+    ok = np.isfinite(cells).all(1) & (cells[:, :n] > 0).all(1)
+    if not ok.any(): return []
+    cells, zs = cells[ok], zs[ok]
+    Q = q_of(tt[None] - zs[:, None], lam)
+    sc = _score(cells, Q, two_theta_tolerance(Q, lam, tol), system)
+    return [(system, cells[i], float(zs[i])) for i in _shortlist(sc, keep) if sc['indexed'][i] >= 3]
 
 def index_pattern(data:PowderData,            # the measured pattern (2θ, a known source)
                   systems=SYSTEMS,            # lattices to search
