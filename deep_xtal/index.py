@@ -319,9 +319,9 @@ def refine_cells(system:str,
             g = _dq_d2theta(two_theta[None], z[live, None], lam)       # Q(2θ − z) = Q(2θ − z₀) − (z − z₀)·g
             sol, inside = _metric_steps(cols[..., :n_par], q, g, hit)
             step = inside & (hit.sum(1) >= max(3, n_par + 1))
-            rows = np.flatnonzero(live)[step]
-            c[rows, :n_par] = sol[step, :n_par]; z[rows] = np.clip(z[rows] + sol[step, -1], -0.5, 0.5)
-            live[np.flatnonzero(live)[~step]] = False
+            at = np.flatnonzero(live)
+            c[at[step], :n_par] = sol[step, :n_par]; z[at[step]] = np.clip(z[at[step]] + sol[step, -1], -0.5, 0.5)
+            live[at[~step]] = False
         q = q_of(two_theta[None] - z[:, None], lam)
         hits[idx] = _indexed_columns(system, c, q)[0] <= two_theta_tolerance(q, lam, tol_deg)
         cells[idx], zeros[idx] = c, z
@@ -469,12 +469,16 @@ def _candidates_of(system:str, q:np.ndarray, dq:np.ndarray, zero:float, keep:int
     if system == 'orthorhombic' and lines is not None: out += _refined_shortlist(system, cells, zero, lines, keep)
     return out
 
+def _valid_metrics(system:str, cells:np.ndarray)->np.ndarray:
+    "(T,) True where a refined (T, p) metric is finite and positive (a cubic metric's C = 0 not counted)."
+    n = 1 if system == 'cubic' else cells.shape[1]
+    return np.isfinite(cells).all(1) & (cells[:, :n] > 0).all(1)
+
 def _refined_shortlist(system:str, cells:np.ndarray, zero:float, lines:tuple, keep:int)->list:
     "The trials refined first (`refine_cells`), then scored at their own zero shifts and shortlisted: [(system, metric, zero)]."
     tt, lam, tol = lines
     cells, zs, _ = refine_cells(system, cells, zero, tt, lam, tol)
-    n = 1 if system == 'cubic' else cells.shape[1]                     # cubic carries C = 0
-    ok = np.isfinite(cells).all(1) & (cells[:, :n] > 0).all(1)
+    ok = _valid_metrics(system, cells)
     if not ok.any(): return []
     cells, zs = cells[ok], zs[ok]
     Q = q_of(tt[None] - zs[:, None], lam)
@@ -514,8 +518,8 @@ def index_pattern(data:PowderData,            # the measured pattern (2θ, a kno
         mine = [(cell, z) for s_, cell, z in trials if s_ == system]
         if not mine: continue
         ACs, zs, _ = refine_cells(system, np.stack([m[0] for m in mine]), np.array([m[1] for m in mine]), tt, lam, tol_deg)
-        for AC, zero in zip(ACs, zs.tolist()):
-            if not np.all(np.isfinite(AC)) or AC[0] <= 0 or (system != 'cubic' and (AC[1:] <= 0).any()): continue
+        ok = _valid_metrics(system, ACs)
+        for AC, zero in zip(ACs[ok], zs[ok].tolist()):
             key = (system, round(zero, 3), *np.round(np.log(np.maximum(AC, 1e-12))*3000).astype(int))   # the same cell from two trials
             refined[key] = (system, AC, zero)
     out = []
